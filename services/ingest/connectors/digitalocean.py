@@ -8,8 +8,8 @@
   month; the preview can lag it or leave charges out. When they differ, one provisional
   "Unattributed" Adjustment row carries the difference, booked on the last day the balance
   counts (the day of the instant before `generated_at`), so the month's rows add up to what
-  DigitalOcean reports. The balance is only
-  reconciled against the preview when it was generated inside the preview's month.
+  DigitalOcean reports. The balance is only reconciled against the preview when that
+  instant falls inside the preview's month.
 - Items are spread over the UTC days they cover (see `digitalocean_items`); only days
   inside the window are emitted.
 """
