@@ -1,0 +1,60 @@
+"""PostgreSQL through SQLAlchemy 2 (async, asyncpg): each service as its own role and schema."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import URL, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from services.common.settings import Settings
+
+
+def asyncpg_url(url: str | URL) -> URL:
+    return make_url(url).set(drivername="postgresql+asyncpg")
+
+
+def service_url(settings: Settings, service: str) -> URL:
+    """The service's own login: same server and database, its role instead of the admin's."""
+    return asyncpg_url(settings.database_url).set(
+        username=settings.db_role(service), password=settings.db_role_password.get_secret_value()
+    )
+
+
+def create_engine(url: URL, schema: str | None, pool_size: int = 10) -> AsyncEngine:
+    server_settings = {"search_path": schema, "timezone": "UTC"} if schema else {"timezone": "UTC"}
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args={"server_settings": server_settings},
+    )
+
+
+class Database:
+    """A unit of work per call: `async with db.transaction() as session:` commits or rolls back."""
+
+    def __init__(self, engine: AsyncEngine, schema: str) -> None:
+        self.engine = engine
+        self.schema = schema
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def for_service(cls, settings: Settings, service: str) -> Database:
+        engine = create_engine(service_url(settings, service), service, settings.db_pool_size)
+        return cls(engine, service)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        async with self._sessions() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,157 @@
+"""Idempotent inbox: durable pull consumers that apply each event exactly once.
+
+The event id is recorded in the consumer's own `inbox` table in the same transaction as the
+handler's effect; a redelivered event finds its id there and is only acknowledged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from google.protobuf.message import Message
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.db import Database
+from services.common.logging import get_logger, org_id_var, trace_id_var
+from services.common.messaging import EVENTS_STREAM, Messaging, StreamSpec
+from services.common.outbox import EVENT_ORG, EVENT_TIME, EVENT_TRACE, EVENT_TYPE, MSG_ID
+
+log = get_logger(__name__)
+M = TypeVar("M", bound=Message)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    subject: str  # without the namespace prefix
+    type: str
+    org_id: str
+    occurred_at: str
+    trace_id: str
+    data: bytes
+
+    def parse(self, message_type: type[M]) -> M:
+        message = message_type()
+        message.ParseFromString(self.data)
+        return message
+
+
+Handler = Callable[[AsyncSession, Event], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    durable: str  # consumer name, unique per stream
+    subject: str  # base subject (wildcards allowed)
+    handler: Handler
+    stream: StreamSpec = EVENTS_STREAM
+    max_deliver: int = 20
+    ack_wait_seconds: float = 30
+    batch: int = 64
+
+
+class InboxConsumer:
+    def __init__(self, db: Database, messaging: Messaging, subscription: Subscription) -> None:
+        self._db = db
+        self._messaging = messaging
+        self._sub = subscription
+        self._psub = None
+
+    async def declare(self) -> None:
+        ns, sub = self._messaging.namespace, self._sub
+        stream = ns.stream(sub.stream.name)
+        await self._messaging.js.add_consumer(
+            stream,
+            ConsumerConfig(
+                durable_name=sub.durable,
+                filter_subject=ns.subject(sub.subject),
+                ack_policy=AckPolicy.EXPLICIT,
+                deliver_policy=DeliverPolicy.ALL,
+                max_deliver=sub.max_deliver,
+                ack_wait=sub.ack_wait_seconds,
+            ),
+        )
+        self._psub = await self._messaging.js.pull_subscribe_bind(sub.durable, stream=stream)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        if self._psub is None:
+            await self.declare()
+        while not stop.is_set():
+            try:
+                messages = await self._psub.fetch(self._sub.batch, timeout=1)  # type: ignore[union-attr]
+            except TimeoutError:
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("inbox.fetch_failed", consumer=self._sub.durable, error=str(exc))
+                await asyncio.sleep(0.5)
+                continue
+            for msg in messages:
+                await self.handle(msg)
+
+    async def handle(self, msg: Msg) -> bool:
+        """Applies one message; returns True when its effect was applied now (not a repeat)."""
+        event = to_event(msg, self._messaging)
+        if not event.id:
+            log.error("inbox.event_without_id", consumer=self._sub.durable, subject=msg.subject)
+            await msg.term()
+            return False
+        tokens = (org_id_var.set(event.org_id), trace_id_var.set(event.trace_id))
+        try:
+            async with self._db.transaction() as session:
+                applied = await record(session, self._sub.durable, event.id)
+                if applied:
+                    await self._sub.handler(session, event)
+            await msg.ack()
+            return applied
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            attempt = msg.metadata.num_delivered
+            if attempt >= self._sub.max_deliver:
+                log.exception(
+                    "inbox.gave_up", consumer=self._sub.durable, event_id=event.id, attempts=attempt
+                )
+                await msg.term()
+            else:
+                log.exception(
+                    "inbox.handler_failed",
+                    consumer=self._sub.durable,
+                    event_id=event.id,
+                    attempt=attempt,
+                )
+                await msg.nak(delay=min(0.2 * 2**attempt, 30))
+            return False
+        finally:
+            org_id_var.reset(tokens[0])
+            trace_id_var.reset(tokens[1])
+
+
+async def record(session: AsyncSession, consumer: str, event_id: str) -> bool:
+    result = await session.execute(
+        text(
+            "INSERT INTO inbox (consumer, event_id) VALUES (:c, :e) ON CONFLICT DO NOTHING RETURNING 1"
+        ),
+        {"c": consumer, "e": event_id},
+    )
+    return result.first() is not None
+
+
+def to_event(msg: Msg, messaging: Messaging) -> Event:
+    headers = msg.headers or {}
+    return Event(
+        id=headers.get(MSG_ID, ""),
+        subject=messaging.namespace.base_subject(msg.subject),
+        type=headers.get(EVENT_TYPE, ""),
+        org_id=headers.get(EVENT_ORG, ""),
+        occurred_at=headers.get(EVENT_TIME, ""),
+        trace_id=headers.get(EVENT_TRACE, ""),
+        data=msg.data,
+    )

@@ -1,0 +1,52 @@
+"""Per-run isolation on shared servers: a database, role prefix and NATS namespace of its own."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy import make_url
+
+from services.common.settings import SERVICES, Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def infrastructure_urls() -> tuple[str, str]:
+    """The same discovery `make run` uses: configured, else the machine's, else private servers."""
+    from tools import devstack
+
+    state = ROOT / ".costgrid"
+    return devstack.ensure_postgres(state), devstack.ensure_nats(state)
+
+
+def run_settings(admin_url: str, nats_url: str, **overrides: object) -> Settings:
+    run_id = os.environ.get("COSTGRID_TEST_RUN_ID") or uuid.uuid4().hex[:10]
+    database = f"costgrid_test_{run_id}"
+    values: dict[str, object] = {
+        "database_url": make_url(admin_url).set(database=database).render_as_string(False),
+        "nats_url": nats_url,
+        "namespace": f"t{run_id}",
+        "metrics_ports": {name: -1 for name in SERVICES},
+        "grace_period_seconds": 2.0,
+        "outbox_poll_seconds": 0.02,
+        "log_level": "WARNING",
+        **{f"{name}_addr": "127.0.0.1:0" for name in SERVICES},
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+async def drop_run_database(settings: Settings) -> None:
+    url = make_url(settings.database_url)
+    conn = await asyncpg.connect(
+        url.set(database="postgres", drivername="postgresql").render_as_string(False)
+    )
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+        for service in SERVICES:
+            await conn.execute(f'DROP ROLE IF EXISTS "{settings.db_role(service)}"')
+    finally:
+        await conn.close()
