@@ -190,3 +190,8 @@ def main(definition: ServiceDefinition) -> None:
     from services.common.settings import load_settings
 
     asyncio.run(serve(definition, load_settings()))
+
+
+def service_name(proto_module: Any, service: str) -> str:
+    """Full gRPC name of a service in a generated *_pb2 module (for health and reflection)."""
+    return str(proto_module.DESCRIPTOR.services_by_name[service].full_name)

@@ -1,0 +1,6 @@
+"""python -m services.budgets"""
+
+from services.common.server import main
+from services.budgets.bootstrap import definition
+
+main(definition())
