@@ -33,6 +33,7 @@ def run_settings(admin_url: str, nats_url: str, **overrides: object) -> Settings
         "grace_period_seconds": 2.0,
         "outbox_poll_seconds": 0.02,
         "log_level": "WARNING",
+        "db_pool_size": 3,
         **{f"{name}_addr": "127.0.0.1:0" for name in SERVICES},
     }
     values.update(overrides)

@@ -1,0 +1,9 @@
+"""gRPC servicer of SyncService: proto in, handler call, proto out."""
+
+from __future__ import annotations
+
+from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
+
+
+class SyncApi(grpc_ingest.SyncServiceServicer):
+    """Every RPC answers UNIMPLEMENTED until issue 3 lands."""
