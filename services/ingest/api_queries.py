@@ -2,8 +2,178 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
+
+import grpc
+from costgrid.common.v1 import date_range_pb2, money_pb2, provider_pb2
+from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
+
+from services.common.errors import InvalidArgument, Unavailable
+from services.common.money import decimal_str
+from services.common.server import Runtime, service_name
+from services.ingest.domain import queries as q
+from services.ingest.domain import queries_figures as fig
+from services.ingest.queries_handlers import CostQueries, TrendQuery
+
+_GRANULARITIES = {
+    pb.GRANULARITY_DAY: q.Granularity.DAY,
+    pb.GRANULARITY_WEEK: q.Granularity.WEEK,
+    pb.GRANULARITY_MONTH: q.Granularity.MONTH,
+}
 
 
 class CostQueryApi(grpc_ingest.CostQueryServiceServicer):
-    """Every RPC answers UNIMPLEMENTED until issue 3 lands."""
+    """Needs the runtime's database: `api.register` must pass `CostQueryApi(runtime)`."""
+
+    def __init__(self, runtime: Runtime | None = None) -> None:
+        db = runtime.db if runtime else None
+        self._queries = CostQueries(db) if db else None
+
+    def _handlers(self) -> CostQueries:
+        if self._queries is None:
+            raise Unavailable(
+                "cost queries are not wired to a database (CostQueryApi needs the runtime)",
+                reason="NOT_CONFIGURED",
+            )
+        return self._queries
+
+    async def GetOverview(self, request: pb.GetOverviewRequest, context: object) -> object:
+        overview = await self._handlers().overview(request.as_of_date)
+        return pb.GetOverviewResponse(
+            current_period=_range(overview.periods.current),
+            last_month_period=_range(overview.periods.last_month),
+            currencies=[
+                pb.CurrencyOverview(
+                    currency_code=c.currency,
+                    month_to_date=_money(c.month_to_date, c.currency),
+                    last_month=_money(c.last_month, c.currency),
+                    mom_change_percent=_percent(c.rate.mom_change_percent),
+                    daily_average=_money(c.rate.daily_average.amount, c.currency),
+                    projected_month_end=_money(c.rate.projected_month_end.amount, c.currency),
+                    by_provider=[
+                        pb.ProviderCost(provider=_provider_enum(p), amount=_money(a, c.currency))
+                        for p, a in c.by_provider
+                    ],
+                    by_account=[
+                        pb.AccountCost(
+                            account_id=a.account_id,
+                            account_name=a.name,
+                            provider=_provider_enum(a.provider),
+                            amount=_money(a.amount, c.currency),
+                        )
+                        for a in c.by_account
+                    ],
+                )
+                for c in overview.currencies
+            ],
+            providers_present=[_provider_enum(p) for p in overview.providers_present],
+        )
+
+    async def GetTrend(self, request: pb.GetTrendRequest, context: object) -> object:
+        trend = await self._handlers().trend(
+            TrendQuery(
+                days=request.days,
+                granularity=_GRANULARITIES.get(request.granularity),
+                group_by=request.group_by,
+                filters=_filters(request.account_ids, request.provider),
+                as_of_date=request.as_of_date,
+            )
+        )
+        return pb.GetTrendResponse(
+            period=_range(trend.period),
+            points=[
+                pb.TrendPoint(
+                    date=point.day.isoformat(),
+                    amount=_money(point.amount, point.currency),
+                    breakdown=_items(point.breakdown, point.currency),
+                )
+                for point in trend.points
+            ],
+        )
+
+    async def GetBreakdown(self, request: pb.GetBreakdownRequest, context: object) -> object:
+        period = q.parse_period(request.period.start_date, request.period.end_date)
+        splits = await self._handlers().breakdown(
+            period,
+            request.dimension,
+            request.top_n,
+            _filters(request.account_ids, request.provider),
+        )
+        return pb.GetBreakdownResponse(
+            currencies=[
+                pb.CurrencyBreakdown(
+                    currency_code=s.currency,
+                    total=_money(s.total, s.currency),
+                    items=_items(s.items, s.currency),
+                    other=_money(s.other, s.currency),
+                )
+                for s in splits
+            ]
+        )
+
+    async def SumCosts(self, request: pb.SumCostsRequest, context: object) -> object:
+        period = q.parse_period(request.period.start_date, request.period.end_date)
+        totals = await self._handlers().sum_costs(request.account_id, period)
+        return pb.SumCostsResponse(
+            account_name=totals.name,
+            provider=_provider_enum(totals.provider),
+            totals=[_money(m.amount, m.currency) for m in totals.totals],
+            by_service=[
+                pb.ServiceCost(service=service, amount=_money(m.amount, m.currency))
+                for service, m in totals.by_service
+            ],
+        )
+
+
+def register(server: grpc.aio.Server, runtime: Runtime) -> Iterable[str]:
+    """Only the cost queries, for running them on their own (tests, benchmarks)."""
+    grpc_ingest.add_CostQueryServiceServicer_to_server(CostQueryApi(runtime), server)
+    return [service_name(pb, "CostQueryService")]
+
+
+def _filters(account_ids: Iterable[int], provider: int) -> q.Filters:
+    ids = tuple(dict.fromkeys(account_ids))
+    if any(i <= 0 for i in ids):
+        raise InvalidArgument("account_ids", "ids must be positive")
+    return q.Filters(account_ids=ids, provider=_provider_name(provider))
+
+
+def _provider_name(value: int) -> str | None:
+    if value == provider_pb2.PROVIDER_UNSPECIFIED:
+        return None
+    try:
+        return provider_pb2.Provider.Name(value).removeprefix("PROVIDER_")
+    except ValueError as exc:
+        raise InvalidArgument("provider", f"unknown provider {value}") from exc
+
+
+def _provider_enum(name: str) -> int:
+    try:
+        return provider_pb2.Provider.Value(f"PROVIDER_{name}")
+    except ValueError:
+        return provider_pb2.PROVIDER_UNSPECIFIED
+
+
+def _money(amount: Decimal, currency: str) -> money_pb2.Money:
+    return money_pb2.Money(currency_code=currency, amount=decimal_str(amount))
+
+
+def _percent(value: Decimal | None) -> str:
+    return "" if value is None else decimal_str(value)
+
+
+def _range(period: q.Period) -> date_range_pb2.DateRange:
+    return date_range_pb2.DateRange(
+        start_date=period.start.isoformat(), end_date=period.end.isoformat()
+    )
+
+
+def _items(shares: list[fig.Share], currency: str) -> list[pb.BreakdownItem]:
+    return [
+        pb.BreakdownItem(
+            key=s.key, label=s.label, amount=_money(s.amount, currency), percent=_percent(s.percent)
+        )
+        for s in shares
+    ]

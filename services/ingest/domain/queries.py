@@ -1,0 +1,158 @@
+"""Cost questions' parameters: what a caller may ask, checked once, as plain values.
+
+Everything here is pure: dates in, dates out. Periods are UTC billing days, both ends
+inclusive, as everywhere in Costgrid.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from services.common.errors import InvalidArgument
+
+DEFAULT_TREND_DAYS = 30
+# A leap year's worth, so "the last year" always fits.
+MAX_TREND_DAYS = 366
+DEFAULT_TOP_N = 10
+MAX_TOP_N = 1000
+PLAIN_DIMENSIONS = ("provider", "service", "region", "account")
+PROVIDERS = ("AWS", "GCP", "AZURE", "DIGITALOCEAN", "FOCUS_FILE")
+
+
+class Granularity(enum.Enum):
+    DAY = "day"
+    WEEK = "week"  # ISO weeks, starting Monday
+    MONTH = "month"  # calendar months
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Billing days from `start` to `end`, both inclusive."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    """What amounts are split by: a column of the rollups, or one tag key."""
+
+    name: str  # provider | service | region | account | tag
+    tag_key: str = ""
+
+    @property
+    def is_tag(self) -> bool:
+        return self.name == "tag"
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    account_ids: tuple[int, ...] = ()
+    provider: str | None = None  # one of PROVIDERS; None means all
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewPeriods:
+    current: Period  # first of the month to as_of
+    last_month: Period  # the whole previous month
+    # The same days of last month as `current` covers of this one (like-for-like).
+    last_month_same_days: Period
+
+
+def parse_day(text: str, field: str, today: date) -> date:
+    """A caller's "YYYY-MM-DD"; empty means `today`."""
+    if not text:
+        return today
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidArgument(field, f"'{text}' is not a date (YYYY-MM-DD)") from exc
+
+
+def parse_period(start: str, end: str, field: str = "period") -> Period:
+    if not start or not end:
+        raise InvalidArgument(field, "start_date and end_date are required")
+    first = parse_day(start, f"{field}.start_date", date.min)
+    last = parse_day(end, f"{field}.end_date", date.min)
+    if last < first:
+        raise InvalidArgument(field, f"end_date {last} is before start_date {first}")
+    return Period(first, last)
+
+
+def parse_dimension(text: str, field: str, optional: bool) -> Dimension | None:
+    """ "provider", "service", "region", "account" or "tag:<key>"; "" only where optional."""
+    value = text.strip()
+    if not value and optional:
+        return None
+    if value in PLAIN_DIMENSIONS:
+        return Dimension(value)
+    if value.startswith("tag:") and value[4:].strip():
+        return Dimension("tag", value[4:].strip())
+    allowed = ", ".join(f"'{d}'" for d in PLAIN_DIMENSIONS)
+    raise InvalidArgument(field, f"'{text}' is not one of {allowed} or 'tag:<key>'")
+
+
+def trend_days(days: int) -> int:
+    if days == 0:
+        return DEFAULT_TREND_DAYS
+    if not 1 <= days <= MAX_TREND_DAYS:
+        raise InvalidArgument("days", f"must be between 1 and {MAX_TREND_DAYS}, got {days}")
+    return days
+
+
+def top_n(value: int) -> int:
+    if value == 0:
+        return DEFAULT_TOP_N
+    if not 1 <= value <= MAX_TOP_N:
+        raise InvalidArgument("top_n", f"must be between 1 and {MAX_TOP_N}, got {value}")
+    return value
+
+
+def trend_period(as_of: date, days: int) -> Period:
+    """The last `days` days ending with `as_of`: buckets at the edges may be partial."""
+    return Period(as_of - timedelta(days=days - 1), as_of)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def overview_periods(as_of: date) -> OverviewPeriods:
+    current = Period(month_start(as_of), as_of)
+    last_end = current.start - timedelta(days=1)
+    last_month = Period(month_start(last_end), last_end)
+    # Days 1..d of last month, where d is today's day of the month, capped at its length.
+    same_end = last_month.start + timedelta(days=min(current.days, last_month.days) - 1)
+    return OverviewPeriods(current, last_month, Period(last_month.start, same_end))
+
+
+def bucket_start(day: date, granularity: Granularity) -> date:
+    if granularity is Granularity.WEEK:
+        return day - timedelta(days=day.weekday())
+    if granularity is Granularity.MONTH:
+        return month_start(day)
+    return day
+
+
+def bucket_starts(period: Period, granularity: Granularity) -> list[date]:
+    """Every bucket touching the period, in order: the series has no gaps."""
+    starts: list[date] = []
+    current = bucket_start(period.start, granularity)
+    while current <= period.end:
+        starts.append(current)
+        if granularity is Granularity.MONTH:
+            current = month_end(current) + timedelta(days=1)
+        else:
+            current += timedelta(days=7 if granularity is Granularity.WEEK else 1)
+    return starts

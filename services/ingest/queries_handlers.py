@@ -1,0 +1,260 @@
+"""Cost question use cases: validate, read sums from the rollups, shape the answer.
+
+Each runs in one read transaction, scoped to the caller's organization. Any role may read.
+An account id the caller's organization does not have (including another org's) is
+NOT_FOUND with the same message either way, so ids reveal nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.caller import current_caller
+from services.common.db import Database
+from services.common.errors import InvalidArgument, NotFound
+from services.common.money import Money
+from services.ingest import queries_repository as repo
+from services.ingest.domain import queries as q
+from services.ingest.domain import queries_figures as fig
+
+PROVIDER_LABELS = {
+    "AWS": "AWS",
+    "GCP": "Google Cloud",
+    "AZURE": "Azure",
+    "DIGITALOCEAN": "DigitalOcean",
+    "FOCUS_FILE": "FOCUS file",
+}
+
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+@dataclass(frozen=True, slots=True)
+class AccountCost:
+    account_id: int
+    name: str
+    provider: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyOverview:
+    currency: str
+    month_to_date: Decimal
+    last_month: Decimal
+    rate: fig.RunRate
+    by_provider: list[tuple[str, Decimal]]
+    by_account: list[AccountCost]
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    periods: q.OverviewPeriods
+    currencies: list[CurrencyOverview]
+    providers_present: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    day: date
+    currency: str
+    amount: Decimal
+    breakdown: list[fig.Share] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    period: q.Period
+    points: list[TrendPoint]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendQuery:
+    days: int = 0
+    granularity: q.Granularity | None = None
+    group_by: str = ""
+    filters: q.Filters = field(default_factory=q.Filters)
+    as_of_date: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountTotals:
+    name: str
+    provider: str
+    totals: list[Money]
+    by_service: list[tuple[str, Money]]
+
+
+class CostQueries:
+    def __init__(self, db: Database, today: Callable[[], date] = utc_today) -> None:
+        self._db = db
+        self._today = today
+
+    async def overview(self, as_of_date: str) -> Overview:
+        periods = q.overview_periods(q.parse_day(as_of_date, "as_of_date", self._today()))
+        org = current_caller().org_id
+        async with self._db.transaction() as session:
+            known = await repo.accounts(session, org)
+            rows = await repo.overview_sums(
+                session, org, periods.current, periods.last_month, periods.last_month_same_days
+            )
+        currencies = sorted({row.currency for row in rows})
+        present = {a.provider for a in known.values() if not a.deleted}
+        return Overview(
+            periods,
+            [
+                _currency_overview(c, [r for r in rows if r.currency == c], periods, known)
+                for c in currencies
+            ],
+            [p for p in q.PROVIDERS if p in present],
+        )
+
+    async def trend(self, query: TrendQuery) -> Trend:
+        days = q.trend_days(query.days)
+        if query.granularity is None:
+            raise InvalidArgument("granularity", "is required: DAY, WEEK or MONTH")
+        dimension = q.parse_dimension(query.group_by, "group_by", optional=True)
+        period = q.trend_period(q.parse_day(query.as_of_date, "as_of_date", self._today()), days)
+        async with self._db.transaction() as session:
+            labels = await _labels(session, query.filters, dimension)
+            totals, parts = await _sums(
+                session, period, query.granularity, dimension, query.filters
+            )
+        points = []
+        currencies = sorted({currency for _, currency in totals})
+        for bucket in q.bucket_starts(period, query.granularity):
+            for currency in currencies:
+                total = sum(totals.get((bucket, currency), {}).values(), fig.ZERO)
+                split = _parts(parts, totals, (bucket, currency), dimension)
+                breakdown = fig.shares(split, total, labels) if dimension else []
+                points.append(TrendPoint(bucket, currency, total, breakdown))
+        return Trend(period, points)
+
+    async def breakdown(
+        self, period: q.Period, dimension_text: str, top_n: int, filters: q.Filters
+    ) -> list[fig.Split]:
+        dimension = q.parse_dimension(dimension_text, "dimension", optional=False)
+        n = q.top_n(top_n)
+        async with self._db.transaction() as session:
+            labels = await _labels(session, filters, dimension)
+            totals, parts = await _sums(session, period, None, dimension, filters)
+        splits = []
+        for key in sorted(totals, key=lambda k: k[1]):
+            total = sum(totals[key].values(), fig.ZERO)
+            amounts = _parts(parts, totals, key, dimension)
+            splits.append(fig.top_split(key[1], total, amounts, n, labels))
+        return splits
+
+    async def sum_costs(self, account_id: int, period: q.Period) -> AccountTotals:
+        if account_id <= 0:
+            raise InvalidArgument("account_id", "is required")
+        org = current_caller().org_id
+        async with self._db.transaction() as session:
+            account = (await _check_accounts(session, org, [account_id]))[account_id]
+            rows = await repo.service_sums(session, org, account_id, period)
+        totals: dict[str, Decimal] = {}
+        for _, currency, amount in rows:
+            totals[currency] = totals.get(currency, fig.ZERO) + amount
+        by_service = sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+        return AccountTotals(
+            account.name,
+            account.provider,
+            [Money(totals[c], c) for c in sorted(totals)],
+            [(service, Money(amount, currency)) for service, currency, amount in by_service],
+        )
+
+
+def _currency_overview(
+    currency: str,
+    rows: list[repo.OverviewRow],
+    periods: q.OverviewPeriods,
+    known: dict[int, repo.AccountRow],
+) -> CurrencyOverview:
+    mtd = sum((r.month_to_date for r in rows), fig.ZERO)
+    same_days = sum((r.last_month_same_days for r in rows), fig.ZERO)
+    providers: dict[str, Decimal] = {}
+    for row in rows:
+        providers[row.provider] = providers.get(row.provider, fig.ZERO) + row.month_to_date
+    accounts = [
+        AccountCost(r.account_id, _account_name(known, r.account_id), r.provider, r.month_to_date)
+        for r in sorted(rows, key=lambda r: (-r.month_to_date, r.account_id))
+    ]
+    return CurrencyOverview(
+        currency,
+        mtd,
+        sum((r.last_month for r in rows), fig.ZERO),
+        fig.run_rate(currency, mtd, periods.current, same_days, periods.last_month_same_days),
+        fig.ranked(providers),
+        accounts,
+    )
+
+
+def _account_name(known: dict[int, repo.AccountRow], account_id: int) -> str:
+    account = known.get(account_id)
+    return account.name if account else f"account {account_id}"
+
+
+async def _check_accounts(
+    session: AsyncSession, org_id: str, ids: Iterable[int]
+) -> dict[int, repo.AccountRow]:
+    known = await repo.accounts(session, org_id)
+    for account_id in ids:
+        if account_id not in known:
+            raise NotFound(f"cloud account {account_id} not found", account_id=account_id)
+    return known
+
+
+async def _labels(
+    session: AsyncSession, filters: q.Filters, dimension: q.Dimension | None
+) -> dict[str, str]:
+    """Display names for the groups; also checks the account filter belongs to the org."""
+    org = current_caller().org_id
+    known = (
+        await _check_accounts(session, org, filters.account_ids)
+        if filters.account_ids or (dimension and dimension.name == "account")
+        else {}
+    )
+    if dimension is None:
+        return {}
+    if dimension.name == "account":
+        return {str(i): a.name for i, a in known.items()}
+    if dimension.name == "provider":
+        return PROVIDER_LABELS
+    return {"": fig.UNTAGGED_LABEL} if dimension.is_tag else {}
+
+
+Sums = dict[tuple[date, str], dict[str, Decimal]]
+
+
+async def _sums(
+    session: AsyncSession,
+    period: q.Period,
+    granularity: q.Granularity | None,
+    dimension: q.Dimension | None,
+    filters: q.Filters,
+) -> tuple[Sums, Sums]:
+    """Totals per (bucket, currency) split by the dimension, and, for a tag, its values."""
+    org = current_caller().org_id
+    column = dimension.name if dimension and not dimension.is_tag else None
+    totals = fig.group_sums(
+        await repo.rollup_sums(session, org, period, granularity, column, filters)
+    )
+    if not (dimension and dimension.is_tag):
+        return totals, totals
+    tags = await repo.tag_sums(session, org, period, granularity, dimension.tag_key, filters)
+    return totals, fig.group_sums(tags)
+
+
+def _parts(
+    parts: Sums, totals: Sums, key: tuple[date, str], dimension: q.Dimension | None
+) -> dict[str, Decimal]:
+    if dimension and dimension.is_tag:
+        total = sum(totals.get(key, {}).values(), fig.ZERO)
+        return fig.with_untagged(parts.get(key, {}), total)
+    return parts.get(key, {})

@@ -1,0 +1,160 @@
+"""Every SQL statement of the cost queries. They read the daily rollups, never line items.
+
+Aggregation happens in PostgreSQL (GROUP BY, date_trunc, FILTER), so Python only sees
+one row per (bucket, currency, group). Fragments composed below come from fixed tables
+of SQL text, never from a caller's input; values are always bound parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.ingest.domain.queries import Filters, Granularity, Period
+
+# The bucket a rollup day falls in; the cast to timestamp keeps time zones out of it.
+_BUCKETS = {
+    Granularity.DAY: "day",
+    Granularity.WEEK: "date_trunc('week', day::timestamp)::date",
+    Granularity.MONTH: "date_trunc('month', day::timestamp)::date",
+    None: "CAST(:start AS date)",
+}
+_KEYS = {
+    "provider": "provider",
+    "service": "service",
+    "region": "region",
+    "account": "account_id::text",
+    None: "''",
+}
+_PROVIDER_ACCOUNTS = (
+    "account_id IN (SELECT id FROM cloud_accounts WHERE org_id = :org AND provider = :provider)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    id: int
+    name: str
+    provider: str
+    deleted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewRow:
+    currency: str
+    account_id: int
+    provider: str
+    month_to_date: Decimal
+    last_month: Decimal
+    last_month_same_days: Decimal
+
+
+async def accounts(session: AsyncSession, org_id: str) -> dict[int, AccountRow]:
+    """Every account the org ever had: deleted ones still name their past costs."""
+    result = await session.execute(
+        text(
+            "SELECT id, name, provider, deleted_at IS NOT NULL FROM cloud_accounts "
+            "WHERE org_id = :org"
+        ),
+        {"org": org_id},
+    )
+    return {row[0]: AccountRow(*row) for row in result}
+
+
+async def overview_sums(
+    session: AsyncSession, org_id: str, current: Period, last_month: Period, same_days: Period
+) -> list[OverviewRow]:
+    result = await session.execute(
+        text(
+            "SELECT currency, account_id, provider,"
+            " coalesce(sum(amount) FILTER (WHERE day >= :cur_start), 0),"
+            " coalesce(sum(amount) FILTER (WHERE day < :cur_start), 0),"
+            " coalesce(sum(amount) FILTER (WHERE day <= :same_end), 0)"
+            " FROM daily_rollups"
+            " WHERE org_id = :org AND day BETWEEN :start AND :end"
+            " GROUP BY currency, account_id, provider"
+        ),
+        {
+            "org": org_id,
+            "start": last_month.start,
+            "end": current.end,
+            "cur_start": current.start,
+            "same_end": same_days.end,
+        },
+    )
+    return [OverviewRow(*row) for row in result]
+
+
+def _filters_sql(filters: Filters, provider_column: bool) -> tuple[str, dict[str, object]]:
+    clauses, params = [], {}
+    if filters.account_ids:
+        clauses.append("account_id = ANY(CAST(:ids AS bigint[]))")
+        params["ids"] = list(filters.account_ids)
+    if filters.provider:
+        clauses.append("provider = :provider" if provider_column else _PROVIDER_ACCOUNTS)
+        params["provider"] = filters.provider
+    return "".join(f" AND {clause}" for clause in clauses), params
+
+
+async def rollup_sums(
+    session: AsyncSession,
+    org_id: str,
+    period: Period,
+    granularity: Granularity | None,
+    dimension: str | None,
+    filters: Filters,
+) -> list[tuple[date, str, str, Decimal]]:
+    """(bucket, currency, group key, amount); granularity None sums the whole period."""
+    where, params = _filters_sql(filters, provider_column=True)
+    result = await session.execute(
+        text(
+            f"SELECT {_BUCKETS[granularity]} AS bucket, currency, {_KEYS[dimension]} AS key,"
+            " sum(amount) FROM daily_rollups"
+            f" WHERE org_id = :org AND day BETWEEN :start AND :end{where}"
+            " GROUP BY 1, 2, 3"
+        ),
+        {"org": org_id, "start": period.start, "end": period.end, **params},
+    )
+    return [tuple(row) for row in result]  # type: ignore[misc]
+
+
+async def tag_sums(
+    session: AsyncSession,
+    org_id: str,
+    period: Period,
+    granularity: Granularity | None,
+    tag_key: str,
+    filters: Filters,
+) -> list[tuple[date, str, str, Decimal]]:
+    """(bucket, currency, tag value, amount) of cost carrying the tag key."""
+    where, params = _filters_sql(filters, provider_column=False)
+    result = await session.execute(
+        text(
+            f"SELECT {_BUCKETS[granularity]} AS bucket, currency, tag_value, sum(amount)"
+            " FROM daily_tag_rollups"
+            " WHERE org_id = :org AND tag_key = :tag_key"
+            f" AND day BETWEEN :start AND :end{where}"
+            " GROUP BY 1, 2, 3"
+        ),
+        {"org": org_id, "tag_key": tag_key, "start": period.start, "end": period.end, **params},
+    )
+    return [tuple(row) for row in result]  # type: ignore[misc]
+
+
+async def service_sums(
+    session: AsyncSession, org_id: str, account_id: int, period: Period
+) -> list[tuple[str, str, Decimal]]:
+    """(service, currency, amount) of one account over a period."""
+    result = await session.execute(
+        text(
+            "SELECT service, currency, sum(amount) FROM daily_rollups"
+            " WHERE org_id = :org AND account_id = :account AND day BETWEEN :start AND :end"
+            " GROUP BY 1, 2"
+        ),
+        {"org": org_id, "account": account_id, "start": period.start, "end": period.end},
+    )
+    return [tuple(row) for row in result]  # type: ignore[misc]
