@@ -1,0 +1,234 @@
+"""GenerateInvoices and GenerateHistoricalInvoices: cloud costs from ingest into invoices.
+
+Each (account, month, currency) is its own transaction, so a long run commits as it goes and
+a failure part-way leaves every invoice already made valid and numbered without gaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.caller import require_role
+from services.invoicing import events, repository, repository_settings
+from services.invoicing.config import Deps
+from services.invoicing.domain.generation import (
+    Action,
+    Computed,
+    Decision,
+    decide_generate,
+    decide_historical,
+)
+from services.invoicing.domain.model import Invoice, SkipReason, Source, invoice_number
+from services.invoicing.domain.periods import (
+    generation_status,
+    month_range,
+    recent_months,
+    validate_month,
+)
+from services.invoicing.domain.pricing import ServiceCost, cost_invoice_lines, total
+from services.invoicing.ingest_client import Account, CostSummary
+from services.invoicing.issuing import issue
+
+Decide = Callable[[Invoice | None, Computed], Decision]
+
+
+@dataclass
+class Outcome:
+    account_id: int
+    account_name: str
+    period_year: int
+    period_month: int
+    invoice: Invoice | None = None
+    skip_reason: SkipReason | None = None
+    detail: str = ""
+
+
+@dataclass
+class Report:
+    created: list[Outcome] = field(default_factory=list)
+    updated: list[Outcome] = field(default_factory=list)
+    skipped: list[Outcome] = field(default_factory=list)
+
+
+async def generate_invoices(deps: Deps, year: int, month: int, overwrite: bool) -> Report:
+    org_id = require_role("member").org_id
+    validate_month(year, month)
+    today = deps.today()
+    generation_status(year, month, today)  # refuses a month that has not started
+    start, end = month_range(year, month)
+    report = Report()
+    for account in await deps.ingest.active_accounts():
+        summary = await deps.ingest.sum_costs(account.id, start, end)
+
+        def decide(existing: Invoice | None, computed: Computed) -> Decision:
+            return decide_generate(existing, computed, year, month, overwrite, today)
+
+        await _bill(deps, org_id, account, summary, (year, month), decide, report, quiet=False)
+    return report
+
+
+async def generate_historical(deps: Deps) -> Report:
+    org_id = require_role("member").org_id
+    today = deps.today()
+    months = recent_months(today, deps.config.historical_months)
+    window = month_range(*months[0])[0], month_range(*months[-1])[1]
+    report = Report()
+    for account in await deps.ingest.active_accounts():
+        if not _has_cost(await deps.ingest.sum_costs(account.id, *window)):
+            report.skipped.append(
+                Outcome(
+                    account.id,
+                    account.name,
+                    0,
+                    0,
+                    skip_reason=SkipReason.NO_COST,
+                    detail=f"no cost from {window[0]} to {window[1]}",
+                )
+            )
+            continue
+        for year, month in months:
+            summary = await deps.ingest.sum_costs(account.id, *month_range(year, month))
+
+            def decide(existing: Invoice | None, computed: Computed, y=year, m=month) -> Decision:
+                return decide_historical(existing, computed, y, m, today)
+
+            await _bill(deps, org_id, account, summary, (year, month), decide, report, quiet=True)
+    return report
+
+
+def _has_cost(summary: CostSummary) -> bool:
+    return any(amount != 0 for amount in summary.totals.values())
+
+
+def _costs(summary: CostSummary, currency: str) -> list[ServiceCost]:
+    """Per service; the total as one line when ingest gave no breakdown."""
+    costs = summary.by_service.get(currency)
+    if costs:
+        return costs
+    return [ServiceCost("Cloud usage", summary.totals.get(currency, Decimal(0)))]
+
+
+async def _bill(
+    deps: Deps,
+    org_id: str,
+    account: Account,
+    summary: CostSummary,
+    period: tuple[int, int],
+    decide: Decide,
+    report: Report,
+    quiet: bool,
+) -> None:
+    """One invoice per currency the account was billed in (multi-currency accounts get one
+    invoice each, never a sum across currencies). `quiet` leaves months without cost out of
+    the report, as historical generation walks every month."""
+    year, month = period
+    if not summary.currencies() and not quiet:
+        report.skipped.append(
+            Outcome(
+                account.id,
+                account.name,
+                year,
+                month,
+                skip_reason=SkipReason.NO_COST,
+                detail=f"no cost in {year}-{month:02d}",
+            )
+        )
+    for currency in summary.currencies():
+        async with deps.db.transaction() as session:
+            await _bill_currency(
+                session,
+                deps,
+                org_id,
+                account,
+                _costs(summary, currency),
+                period,
+                currency,
+                decide,
+                report,
+                quiet,
+            )
+
+
+async def _bill_currency(
+    session: AsyncSession,
+    deps: Deps,
+    org_id: str,
+    account: Account,
+    costs: list[ServiceCost],
+    period: tuple[int, int],
+    currency: str,
+    decide: Decide,
+    report: Report,
+    quiet: bool,
+) -> None:
+    year, month = period
+    settings = await repository_settings.billing_settings(session, org_id, account.id)
+    lines = cost_invoice_lines(costs, settings.markup_percent, currency)
+    computed = Computed(lines, total(lines))
+    outcome = Outcome(account.id, account.name, year, month)
+    if computed.amount <= 0:
+        if not quiet:
+            outcome.skip_reason = SkipReason.NO_COST
+            outcome.detail = f"no {currency} cost in {year}-{month:02d} (net {computed.amount})"
+            report.skipped.append(outcome)
+        return
+    existing = await repository.find_cloud(session, org_id, account.id, year, month, currency)
+    last_sequence = None
+    if existing is None:
+        # Creation is serialized per org and year by the counter lock; a concurrent run may
+        # have created this very invoice while we waited, so look again under the lock.
+        last_sequence = await repository.lock_counter(session, org_id, year)
+        existing = await repository.find_cloud(session, org_id, account.id, year, month, currency)
+    decision = decide(existing, computed)
+    client = settings.client_name or account.name
+    if decision.action is Action.SKIP:
+        outcome.invoice, outcome.skip_reason, outcome.detail = (
+            existing,
+            decision.skip_reason,
+            decision.detail,
+        )
+        report.skipped.append(outcome)
+        return
+    if decision.action is Action.CREATE:
+        assert last_sequence is not None and decision.status is not None
+        sequence = last_sequence + 1
+        start, end = month_range(year, month)
+        invoice = Invoice(
+            id=0,
+            org_id=org_id,
+            number=invoice_number(year, sequence),
+            status=decision.status,
+            source=Source.CLOUD_COSTS,
+            account_id=account.id,
+            tenant_id="",
+            client_name=client,
+            client_address=settings.client_address,
+            period_year=year,
+            period_month=month,
+            period_start=start,
+            period_end=end,
+            currency=currency,
+            amount=computed.amount,
+            lines=computed.lines,
+        )
+        issue(invoice, decision.status, deps.today(), settings.payment_terms_days)
+        invoice.id = await repository.insert(session, invoice, sequence)
+        await repository.set_counter(session, org_id, year, sequence)
+        report.created.append(outcome)
+    else:
+        assert existing is not None and decision.status is not None
+        invoice = existing
+        invoice.lines, invoice.amount = computed.lines, computed.amount
+        invoice.client_name, invoice.client_address = client, settings.client_address
+        if decision.issue:
+            issue(invoice, decision.status, deps.today(), settings.payment_terms_days)
+        await repository.save(session, invoice)
+        await repository.replace_lines(session, invoice.id, invoice.lines)
+        report.updated.append(outcome)
+    if decision.issue:
+        await events.invoice_issued(session, invoice, deps.now())
+    outcome.invoice = await repository.get(session, org_id, invoice.id)

@@ -1,0 +1,53 @@
+"""The scheduled overdue check: PENDING invoices past their due date become OVERDUE.
+
+The status change and its INVOICE_OVERDUE event share one transaction, and only a PENDING
+invoice is picked, so each invoice is announced once however many replicas run the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from services.common.logging import get_logger
+from services.invoicing import events, repository
+from services.invoicing.config import Deps
+from services.invoicing.domain.model import Status
+
+log = get_logger(__name__)
+
+
+async def mark_overdue(deps: Deps) -> int:
+    """One pass; returns how many invoices turned OVERDUE."""
+    turned = 0
+    while True:
+        async with deps.db.transaction() as session:
+            batch = await repository.claim_past_due(
+                session, deps.today(), deps.config.overdue_batch
+            )
+            for invoice in batch:
+                await repository.set_status(
+                    session, invoice.org_id, invoice.id, Status.OVERDUE, None
+                )
+                invoice.status = Status.OVERDUE
+                await events.invoice_overdue(session, invoice, deps.now())
+        turned += len(batch)
+        if len(batch) < deps.config.overdue_batch:
+            return turned
+
+
+def overdue_loop(deps: Deps):  # type: ignore[no-untyped-def]
+    async def run(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                if turned := await mark_overdue(deps):
+                    log.info("invoices.overdue", count=turned)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database is down: try again next round
+                log.warning("invoices.overdue_check_failed", error=str(exc) or type(exc).__name__)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=deps.config.overdue_interval_seconds)
+            except TimeoutError:
+                pass
+
+    return run
