@@ -2,9 +2,37 @@
 
 from __future__ import annotations
 
-from services.common.server import ServiceDefinition
-from services.notifier import api
+from collections.abc import Iterable
+
+import grpc
+
+from services.common.server import Loop, Runtime, ServiceDefinition
+from services.notifier import api, consumers
+from services.notifier.config import NotifierConfig, load_config
+from services.notifier.context import NotifierContext
+from services.notifier.worker import DeliveryWorker
 
 
-def definition() -> ServiceDefinition:
-    return ServiceDefinition(name="notifier", register=api.register)
+def definition(config: NotifierConfig | None = None) -> ServiceDefinition:
+    """`config` defaults to the COSTGRID_NOTIFIER_* environment; tests pass their own."""
+    notifier_config = config or load_config()
+    contexts: dict[str, NotifierContext] = {}
+
+    def context(runtime: Runtime) -> NotifierContext:
+        if "ctx" not in contexts:
+            contexts["ctx"] = NotifierContext.build(runtime.settings, notifier_config)
+        return contexts["ctx"]
+
+    def register(server: grpc.aio.Server, runtime: Runtime) -> Iterable[str]:
+        return api.register(server, runtime, context(runtime))
+
+    def background(runtime: Runtime) -> list[Loop]:
+        assert runtime.db is not None
+        return [DeliveryWorker(runtime.db, context(runtime)).run]
+
+    return ServiceDefinition(
+        name="notifier",
+        register=register,
+        subscriptions=lambda runtime: consumers.subscriptions(),
+        background=background,
+    )

@@ -1,0 +1,82 @@
+"""Events in: each is matched to rules and its (event, channel) deliveries are written in the
+same transaction as the inbox record, so an event is either fully planned or not seen at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.inbox import Event, Subscription
+from services.common.logging import get_logger
+from services.notifier.alerts import ALERTS_BY_SUBJECT
+from services.notifier.domain.matching import targets
+from services.notifier.domain.model import PENDING, SUPPRESSED, Alert, RuleFilter, RuleView
+from services.notifier.domain.signing import idempotency_key
+from services.notifier.repository import channels as channel_repo
+from services.notifier.repository import deliveries as delivery_repo
+from services.notifier.repository import rules as rule_repo
+
+log = get_logger(__name__)
+
+
+async def plan_deliveries(session: AsyncSession, alert: Alert) -> int:
+    """Writes one delivery per (event, channel) the alert's rules target; returns how many."""
+    rows = await rule_repo.matching(session, alert.org_id, alert.trigger)
+    rules = [
+        RuleView(
+            id=int(r.id),
+            trigger=str(r.trigger_type),
+            filter=RuleFilter.from_json(r.filter),
+            channel_ids=tuple(int(c) for c in r.channel_ids),
+            cooldown_seconds=int(r.cooldown_seconds),
+        )
+        for r in rows
+    ]
+    pairs = targets(rules, alert)
+    if not pairs:
+        return 0
+    types = await channel_repo.live_types(session, alert.org_id, [c for _, c in pairs])
+    decided: dict[int, tuple[int, str]] = {}
+    for rule, channel_id in pairs:
+        if channel_id not in types or decided.get(channel_id, (0, ""))[1] == PENDING:
+            continue
+        free = rule.cooldown_seconds == 0 or await delivery_repo.take_cooldown(
+            session, rule.id, channel_id, alert.subject_key, rule.cooldown_seconds
+        )
+        if free or channel_id not in decided:
+            decided[channel_id] = (rule.id, PENDING if free else SUPPRESSED)
+    if not decided:
+        return 0
+    await delivery_repo.insert_alert(session, alert)
+    for channel_id, (rule_id, status) in decided.items():
+        await delivery_repo.insert_delivery(
+            session,
+            alert,
+            rule_id,
+            channel_id,
+            types[channel_id],
+            idempotency_key(alert.event_id, channel_id),
+            status,
+        )
+    log.info("notifier.event_matched", event_id=alert.event_id, deliveries=len(decided))
+    return len(decided)
+
+
+def _handler(to_alert: Callable[[Event], Alert]) -> Callable[[AsyncSession, Event], object]:
+    async def handle(session: AsyncSession, event: Event) -> None:
+        await plan_deliveries(session, to_alert(event))
+
+    return handle
+
+
+def subscriptions() -> list[Subscription]:
+    return [
+        Subscription(
+            durable=f"notifier-{subject.split('.')[1]}-{subject.split('.')[2]}",
+            subject=subject,
+            handler=_handler(to_alert),  # type: ignore[arg-type]
+        )
+        for subject, to_alert in ALERTS_BY_SUBJECT.items()
+    ]

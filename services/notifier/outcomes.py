@@ -1,0 +1,80 @@
+"""An attempt's outcome recorded: the attempt log, the delivery's next state and, when it is
+given up for good, `notifications.dead_lettered` through the outbox in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from costgrid.notifier.v1 import events_pb2
+from costgrid.notifier.v1 import service_pb2 as pb
+from google.protobuf.timestamp_pb2 import Timestamp
+from sqlalchemy import Row
+
+from services.common.db import Database
+from services.common.logging import get_logger
+from services.common.messaging import DEAD_LETTERED
+from services.common.outbox import add_event
+from services.notifier.context import NotifierContext
+from services.notifier.domain.model import DEAD, PENDING
+from services.notifier.domain.retry import AttemptResult, decide
+from services.notifier.repository import claims
+
+log = get_logger(__name__)
+
+
+async def record(db: Database, ctx: NotifierContext, row: Row[Any], result: AttemptResult) -> None:
+    decision = decide(result, row.attempts, row.age_seconds, ctx.retry)
+    outcome = "RETRY" if decision.status == PENDING else decision.status
+    async with db.transaction() as session:
+        await claims.log_attempt(
+            session, row.id, row.attempts, outcome, result.response_code, result.error
+        )
+        reached = list(dict.fromkeys([*row.reached, *result.reached]))
+        done = await claims.finish(
+            session,
+            row.id,
+            row.attempts,
+            decision.status,
+            result.response_code,
+            result.error,
+            reached,
+            decision.delay,
+        )
+        if done is not None and decision.status == DEAD:
+            message = dead_lettered(done, result)
+            await add_event(
+                session, DEAD_LETTERED, message, done.org_id, event_id=uuid.UUID(message.event_id)
+            )
+    log.info(
+        "notifier.delivery_attempt",
+        delivery_id=row.id,
+        event_id=row.event_id,
+        channel_id=row.channel_id,
+        attempt=row.attempts,
+        outcome=outcome,
+        response_code=result.response_code,
+        error=result.error,
+        retry_in=round(decision.delay, 3) if decision.status == PENDING else None,
+        stale=done is None,
+    )
+
+
+def dead_lettered(row: Row[Any], result: AttemptResult) -> events_pb2.NotificationDeadLettered:
+    event_id = uuid.uuid4()
+    occurred = Timestamp()
+    occurred.GetCurrentTime()
+    return events_pb2.NotificationDeadLettered(
+        event_id=str(event_id),
+        org_id=row.org_id,
+        occurred_at=occurred,
+        delivery_id=row.id,
+        rule_id=row.rule_id,
+        channel_id=row.channel_id,
+        channel_type=pb.ChannelType.Value(f"CHANNEL_TYPE_{row.channel_type}"),
+        trigger_type=pb.TriggerType.Value(f"TRIGGER_TYPE_{row.trigger_type}"),
+        source_event_id=row.event_id,
+        attempts=row.attempts,
+        last_error=result.error,
+        last_response_code=result.response_code,
+    )

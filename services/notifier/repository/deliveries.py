@@ -1,0 +1,97 @@
+"""SQL for alerts, deliveries and cooldowns written when an event matches, and for listing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Row, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.notifier.domain.model import Alert
+
+COLUMNS = (
+    "id, org_id, event_id, channel_id, rule_id, channel_type, trigger_type, idempotency_key, "
+    "status, attempts, last_error, last_response_code, reached, created_at, last_attempt_at, "
+    "next_attempt_at, delivered_at"
+)
+
+
+async def insert_alert(session: AsyncSession, alert: Alert) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO alerts (event_id, org_id, trigger_type, payload) "
+            "VALUES (:e, :org, :t, CAST(:p AS jsonb)) ON CONFLICT (event_id) DO NOTHING"
+        ),
+        {
+            "e": alert.event_id,
+            "org": alert.org_id,
+            "t": alert.trigger,
+            "p": json.dumps(alert.to_json()),
+        },
+    )
+
+
+async def take_cooldown(
+    session: AsyncSession, rule_id: int, channel_id: int, subject_key: str, seconds: int
+) -> bool:
+    """True if the (rule, channel, subject) was not cooling down; it is from now on.
+
+    One atomic upsert, so two replicas matching events for the same subject at once cannot
+    both pass.
+    """
+    result = await session.execute(
+        text(
+            "INSERT INTO cooldowns (rule_id, channel_id, subject_key, until) "
+            "VALUES (:r, :c, :s, now() + make_interval(secs => :secs)) "
+            "ON CONFLICT (rule_id, channel_id, subject_key) DO UPDATE SET until = EXCLUDED.until "
+            "WHERE cooldowns.until <= now() RETURNING 1"
+        ),
+        {"r": rule_id, "c": channel_id, "s": subject_key, "secs": seconds},
+    )
+    return result.first() is not None
+
+
+async def insert_delivery(
+    session: AsyncSession,
+    alert: Alert,
+    rule_id: int,
+    channel_id: int,
+    channel_type: str,
+    key: str,
+    status: str,
+) -> None:
+    await session.execute(
+        text(
+            "INSERT INTO deliveries (org_id, event_id, channel_id, rule_id, channel_type, "
+            "trigger_type, idempotency_key, status, next_attempt_at) VALUES (:org, :e, :c, :r, "
+            ":ct, :t, :k, :s, CASE WHEN :s = 'PENDING' THEN now() END) "
+            "ON CONFLICT (event_id, channel_id) DO NOTHING"
+        ),
+        {
+            "org": alert.org_id,
+            "e": alert.event_id,
+            "c": channel_id,
+            "r": rule_id,
+            "ct": channel_type,
+            "t": alert.trigger,
+            "k": key,
+            "s": status,
+        },
+    )
+
+
+async def page(
+    session: AsyncSession, org_id: str, filters: dict[str, Any], before_id: int, limit: int
+) -> list[Row[Any]]:
+    """Newest first; zero/empty filters do not narrow."""
+    result = await session.execute(
+        text(
+            f"SELECT {COLUMNS} FROM deliveries WHERE org_id = :org AND id < :before "
+            "AND (:channel = 0 OR channel_id = :channel) AND (:rule = 0 OR rule_id = :rule) "
+            "AND (:status = '' OR status = ANY(:statuses)) AND (:event = '' OR event_id = :event) "
+            "ORDER BY id DESC LIMIT :n"
+        ),
+        {**filters, "org": org_id, "before": before_id, "n": limit},
+    )
+    return list(result.all())

@@ -1,0 +1,99 @@
+"""Destinations vetted against the address policy at the moment of connecting.
+
+A channel's host is checked when it is saved and again on every send: DNS can change between
+the two, so HTTP and SMTP connect only to an address that was vetted in the same step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+from typing import Any
+
+import httpcore
+import httpx
+
+from services.notifier.domain.network import AddressPolicy, BlockedDestination
+
+
+def _addresses(infos: list[Any]) -> list[str]:
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _vetted(host: str, addresses: list[str], policy: AddressPolicy) -> str:
+    if not addresses:
+        raise OSError(f"{host} did not resolve")
+    for address in addresses:
+        reason = policy.refusal(address)
+        if reason:
+            raise BlockedDestination(
+                f"{host} resolves to {reason}; private destinations are not allowed"
+            )
+    return addresses[0]
+
+
+async def resolve_vetted(host: str, port: int, policy: AddressPolicy) -> str:
+    """The address to connect to; BlockedDestination if any of the host's addresses is refused."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return _vetted(host, _addresses(infos), policy)
+
+
+def connect_vetted(host: str, port: int, timeout: float, policy: AddressPolicy) -> socket.socket:
+    """Blocking variant for smtplib, which runs in a worker thread."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    address = _vetted(host, _addresses(infos), policy)
+    return socket.create_connection((address, port), timeout=timeout)
+
+
+class _GuardedBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self, policy: AddressPolicy) -> None:
+        self._policy = policy
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.AsyncNetworkStream:
+        address = await resolve_vetted(host, port, self._policy)
+        # TLS still verifies the original host name: httpcore passes it as server_hostname.
+        return await self._inner.connect_tcp(
+            address,
+            port,
+            timeout=timeout,
+            local_address=local_address,
+            socket_options=socket_options,
+        )
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    def __init__(self, policy: AddressPolicy, ssl_context: ssl.SSLContext) -> None:
+        super().__init__(verify=ssl_context)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            network_backend=_GuardedBackend(policy),
+            max_connections=200,
+            max_keepalive_connections=50,
+            keepalive_expiry=30,
+        )
+
+
+def ssl_context(ca_file: str = "") -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if ca_file:
+        context.load_verify_locations(ca_file)
+    return context
+
+
+def http_client(policy: AddressPolicy, context: ssl.SSLContext) -> httpx.AsyncClient:
+    # Redirects are not followed: a redirect could point at a refused address.
+    return httpx.AsyncClient(
+        transport=GuardedTransport(policy, context), follow_redirects=False, trust_env=False
+    )

@@ -1,0 +1,134 @@
+"""The delivery worker: claims due deliveries and sends each in its own task.
+
+Claims use FOR UPDATE SKIP LOCKED, so replicas share the work; at most `concurrency`
+deliveries are in flight per replica and at most `per_channel_concurrency` per channel, so a
+hanging channel holds a few slots while the others keep flowing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import Row
+
+from services.common.crypto import SecretBoxError
+from services.common.db import Database
+from services.common.logging import get_logger
+from services.notifier.context import NotifierContext
+from services.notifier.domain.model import Alert
+from services.notifier.domain.retry import AttemptResult
+from services.notifier.outcomes import record
+from services.notifier.repository import claims
+from services.notifier.senders import dispatch
+from services.notifier.senders.base import Target
+
+log = get_logger(__name__)
+
+
+class DeliveryWorker:
+    def __init__(self, db: Database, ctx: NotifierContext) -> None:
+        self._db = db
+        self._ctx = ctx
+        self._in_flight: Counter[int] = Counter()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._wake = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        config = self._ctx.config
+        try:
+            while not stop.is_set():
+                free = config.concurrency - len(self._tasks)
+                started = 0
+                if free > 0:
+                    try:
+                        started = await self.claim_and_start(free)
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception as exc:  # database down: keep going, retry shortly
+                        log.warning("notifier.claim_failed", error=str(exc) or type(exc).__name__)
+                if started and started == free:
+                    continue
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=config.poll_seconds)
+        finally:
+            await self._shutdown()
+
+    async def _shutdown(self) -> None:
+        # Unfinished sends stay IN_FLIGHT and are resent with the same key when the lease ends.
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=1.0)
+        for task in self._tasks:
+            task.cancel()
+        await self._ctx.close()
+
+    async def claim_and_start(self, free: int) -> int:
+        config = self._ctx.config
+        busy = [c for c, n in self._in_flight.items() if n >= config.per_channel_concurrency]
+        slots = {c: config.per_channel_concurrency - n for c, n in self._in_flight.items()}
+        async with self._db.transaction() as session:
+            candidates = await claims.candidates(session, free * 2, busy)
+            chosen: list[int] = []
+            for row in candidates:
+                if (
+                    len(chosen) < free
+                    and slots.get(row.channel_id, config.per_channel_concurrency) > 0
+                ):
+                    chosen.append(int(row.id))
+                    slots[row.channel_id] = (
+                        slots.get(row.channel_id, config.per_channel_concurrency) - 1
+                    )
+            if not chosen:
+                return 0
+            rows = await claims.claim(session, chosen, config.lease_seconds)
+            channels = await claims.channels_for(session, list({r.channel_id for r in rows}))
+            alerts = await claims.alerts_for(session, list({r.event_id for r in rows}))
+            for row in rows:
+                if row.was == "IN_FLIGHT":
+                    await claims.log_attempt(
+                        session,
+                        row.id,
+                        row.attempts - 1,
+                        "INTERRUPTED",
+                        0,
+                        "cut off (crash or shutdown) before its outcome was recorded",
+                    )
+        for row in rows:
+            self._in_flight[row.channel_id] += 1
+            task = asyncio.create_task(
+                self._deliver(row, channels.get(row.channel_id), alerts[row.event_id])
+            )
+            self._tasks.add(task)
+        return len(rows)
+
+    async def _deliver(
+        self, row: Row[Any], channel: Row[Any] | None, alert: dict[str, Any]
+    ) -> None:
+        try:
+            result = await self._attempt(row, channel, alert)
+            await record(self._db, self._ctx, row, result)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("notifier.delivery_crashed", delivery_id=row.id)
+        finally:
+            self._in_flight[row.channel_id] -= 1
+            self._tasks.discard(asyncio.current_task())  # type: ignore[arg-type]
+            self._wake.set()
+
+    async def _attempt(
+        self, row: Row[Any], channel: Row[Any] | None, alert: dict[str, Any]
+    ) -> AttemptResult:
+        if channel is None or channel.deleted_at is not None or channel.org_id != row.org_id:
+            return AttemptResult(ok=False, error="the channel was deleted")
+        try:
+            secrets = self._ctx.open(row.org_id, row.channel_id, channel.secrets_sealed)
+        except SecretBoxError as exc:
+            return AttemptResult(ok=False, error=f"the channel's secrets cannot be opened: {exc}")
+        target = Target(row.channel_id, channel.type, dict(channel.config), secrets)
+        return await dispatch.send(
+            self._ctx.send, target, Alert.from_json(alert), row.idempotency_key, tuple(row.reached)
+        )

@@ -1,0 +1,176 @@
+"""The notifier started on the kit against the run's PostgreSQL and NATS, with short timeouts
+and back-offs, loopback receivers allowed, and local Slack, Twilio, webhook and SMTP servers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+from costgrid.notifier.v1 import service_pb2 as pb
+from costgrid.notifier.v1 import service_pb2_grpc as grpc_notifier
+
+from services.common.caller import Caller
+from services.common.messaging import Messaging, Namespace, connect
+from services.common.server import RunningService, start
+from services.notifier.bootstrap import definition
+from services.notifier.config import NotifierConfig
+from tests.fakes.notifier_http import SlackReceiver, TwilioReceiver, WebhookReceiver
+from tests.fakes.notifier_smtp import self_signed
+from tests.support.grpc_client import channel_as
+
+
+def test_config(cert: Path, **overrides: object) -> NotifierConfig:
+    values: dict[str, object] = {
+        "allowed_cidrs": ["127.0.0.0/8"],
+        "allow_plain_http": True,
+        "ca_file": str(cert),
+        "attempt_timeout_seconds": 1.0,
+        "max_attempts": 3,
+        "backoff_base_seconds": 0.05,
+        "backoff_max_seconds": 0.2,
+        "poll_seconds": 0.02,
+        "lease_margin_seconds": 0.5,
+        **overrides,
+    }
+    return NotifierConfig(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return self_signed(tmp_path_factory.mktemp("notifier-tls"))
+
+
+@pytest.fixture(scope="session")
+async def notifier(settings, cert) -> AsyncIterator[RunningService]:
+    running = await start(definition(test_config(cert[0])), settings)
+    yield running
+    await running.stop(grace=1)
+
+
+@pytest.fixture(scope="session")
+async def bus(settings) -> AsyncIterator[Messaging]:
+    messaging = await connect(settings.nats_url, "notifier-tests", Namespace(settings.namespace))
+    yield messaging
+    await messaging.close()
+
+
+class Org:
+    """A fresh organization per test, so rules and deliveries never cross between tests."""
+
+    def __init__(self, address: str, settings, role: str = "admin") -> None:
+        self.id = f"org-{uuid.uuid4().hex[:8]}"
+        self._address, self._settings = address, settings
+        self.stub = self.as_role(role)
+
+    def as_role(self, role: str) -> grpc_notifier.NotificationServiceStub:
+        channel = channel_as(self._address, self._settings, Caller(self.id, role, f"user:{role}"))
+        return grpc_notifier.NotificationServiceStub(channel)
+
+
+@pytest.fixture
+def org(notifier, settings) -> Org:
+    return Org(notifier.address, settings)
+
+
+@pytest.fixture
+def make_org(notifier, settings) -> Callable[[], Org]:
+    return lambda: Org(notifier.address, settings)
+
+
+@pytest.fixture
+def webhook() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver(secret="whsec-test-secret").start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackReceiver]:
+    receiver = SlackReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+def twilio() -> Iterator[TwilioReceiver]:
+    receiver = TwilioReceiver("AC0123456789abcdef", "twilio-token").start()
+    yield receiver
+    receiver.stop()
+
+
+async def webhook_channel(
+    org: Org, receiver: WebhookReceiver, name: str = "hooks", path: str = "/hook"
+) -> pb.Channel:
+    response = await org.stub.CreateChannel(
+        pb.CreateChannelRequest(
+            channel=pb.Channel(
+                name=name,
+                type=pb.CHANNEL_TYPE_WEBHOOK,
+                config=pb.ChannelConfig(
+                    webhook=pb.WebhookConfig(url=receiver.url + path, headers={"X-Team": "finops"})
+                ),
+            ),
+            secrets=pb.ChannelSecrets(
+                webhook=pb.WebhookSecrets(
+                    signing_secret=receiver.secret, headers={"Authorization": "Bearer hook-token"}
+                )
+            ),
+        )
+    )
+    return response.channel
+
+
+async def rule_for(
+    org: Org,
+    channel_ids: list[int],
+    trigger: int = pb.TRIGGER_TYPE_BUDGET_THRESHOLD,
+    rule_filter: pb.RuleFilter | None = None,
+    cooldown: int = 0,
+) -> pb.Rule:
+    response = await org.stub.CreateRule(
+        pb.CreateRuleRequest(
+            rule=pb.Rule(
+                name="alerts",
+                trigger_type=trigger,
+                filter=rule_filter,
+                channel_ids=channel_ids,
+                enabled=True,
+                cooldown_seconds=cooldown,
+            )
+        )
+    )
+    return response.rule
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[object]], timeout: float = 10.0, interval: float = 0.05
+) -> object:
+    """Polls until `probe` returns something truthy; fails with the last value otherwise."""
+    deadline = time.monotonic() + timeout
+    value: object = None
+    while time.monotonic() < deadline:
+        value = await probe()
+        if value:
+            return value
+        await asyncio.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s; last value: {value!r}")
+
+
+async def deliveries(org: Org, **filters: object) -> list[pb.Delivery]:
+    response = await org.stub.ListDeliveries(pb.ListDeliveriesRequest(**filters))  # type: ignore[arg-type]
+    return list(response.deliveries)
+
+
+async def settled(org: Org, count: int, timeout: float = 10.0, **filters: object) -> list[pb.Delivery]:
+    """Waits until `count` deliveries exist and none is still pending."""
+
+    async def probe() -> list[pb.Delivery] | None:
+        found = await deliveries(org, **filters)
+        done = len(found) >= count and all(d.status != pb.DELIVERY_STATUS_PENDING for d in found)
+        return found if done else None
+
+    return await eventually(probe, timeout)  # type: ignore[return-value]
