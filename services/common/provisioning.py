@@ -30,7 +30,10 @@ async def ensure_database(settings: Settings) -> None:
     try:
         exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
         if not exists:
-            await conn.execute(f"CREATE DATABASE {_ident(database)}")
+            try:
+                await conn.execute(f"CREATE DATABASE {_ident(database)}")
+            except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
+                pass  # several services starting together: one of them created it
     finally:
         await conn.close()
 
