@@ -12,11 +12,15 @@ from services.common.server import Runtime, service_name
 from services.ingest.api_accounts import CloudAccountApi
 from services.ingest.api_queries import CostQueryApi
 from services.ingest.api_sync import SyncApi
+from services.ingest.deps import Deps
 
 
-def register(server: grpc.aio.Server, runtime: Runtime) -> Iterable[str]:
-    grpc_ingest.add_CloudAccountServiceServicer_to_server(CloudAccountApi(), server)
-    grpc_ingest.add_SyncServiceServicer_to_server(SyncApi(), server)
-    grpc_ingest.add_CostQueryServiceServicer_to_server(CostQueryApi(), server)
-    return [service_name(pb, "CloudAccountService"), service_name(pb, "SyncService"),
-            service_name(pb, "CostQueryService")]
+def register(server: grpc.aio.Server, runtime: Runtime, deps: Deps) -> Iterable[str]:
+    grpc_ingest.add_CloudAccountServiceServicer_to_server(CloudAccountApi(deps), server)
+    grpc_ingest.add_SyncServiceServicer_to_server(SyncApi(deps), server)
+    grpc_ingest.add_CostQueryServiceServicer_to_server(CostQueryApi(runtime), server)
+    return [
+        service_name(pb, "CloudAccountService"),
+        service_name(pb, "SyncService"),
+        service_name(pb, "CostQueryService"),
+    ]

@@ -2,8 +2,86 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import grpc
+from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
+from google.protobuf import timestamp_pb2
+
+from services.common.errors import InvalidArgument
+from services.ingest import handlers_sync as handlers
+from services.ingest.deps import Deps
+from services.ingest.events import date_range
+from services.ingest.repository_sync import JobRow, TaskRow
+
+Ctx = grpc.aio.ServicerContext
+
+
+def _stamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
+    if value is None:
+        return None
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(value)
+    return stamp
+
+
+def _task(task: TaskRow) -> pb.SyncTask:
+    return pb.SyncTask(
+        account_id=task.account_id,
+        account_name=task.account_name,
+        status=pb.SyncTaskStatus.Value(f"SYNC_TASK_STATUS_{task.status}"),
+        rows=task.rows,
+        window=date_range(task.window),
+        error=task.error or "",
+        attempts=task.attempts,
+        start_time=_stamp(task.started_at),
+        finish_time=_stamp(task.finished_at),
+    )
+
+
+def job_proto(job: JobRow, tasks: list[TaskRow]) -> pb.SyncJob:
+    return pb.SyncJob(
+        id=job.id,
+        status=pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{job.status}"),
+        trigger=pb.SyncTrigger.Value(f"SYNC_TRIGGER_{job.trigger}"),
+        days_back=job.days_back,
+        tasks=[_task(t) for t in tasks],
+        create_time=_stamp(job.created_at),
+        finish_time=_stamp(job.finished_at),
+    )
 
 
 class SyncApi(grpc_ingest.SyncServiceServicer):
-    """Every RPC answers UNIMPLEMENTED until issue 3 lands."""
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def TriggerSync(
+        self, request: pb.TriggerSyncRequest, context: Ctx
+    ) -> pb.TriggerSyncResponse:
+        job_id = await handlers.trigger_sync(
+            self._deps, list(request.account_ids), request.days_back, request.request_id
+        )
+        return pb.TriggerSyncResponse(job_id=job_id, status=pb.SYNC_JOB_STATUS_RUNNING)
+
+    async def GetSyncJob(
+        self, request: pb.GetSyncJobRequest, context: Ctx
+    ) -> pb.GetSyncJobResponse:
+        job, tasks = await handlers.get_job(self._deps, request.job_id)
+        return pb.GetSyncJobResponse(sync_job=job_proto(job, tasks))
+
+    async def ListSyncJobs(
+        self, request: pb.ListSyncJobsRequest, context: Ctx
+    ) -> pb.ListSyncJobsResponse:
+        status = None
+        if request.status:
+            try:
+                status = pb.SyncJobStatus.Name(request.status).removeprefix("SYNC_JOB_STATUS_")
+            except ValueError:
+                raise InvalidArgument("status", f"unknown status {request.status}") from None
+        jobs, token = await handlers.list_jobs(
+            self._deps, request.page_size, request.page_token, request.account_id, status
+        )
+        return pb.ListSyncJobsResponse(
+            sync_jobs=[job_proto(j, t) for j, t in jobs], next_page_token=token
+        )

@@ -1,0 +1,17 @@
+"""What the ingest handlers need at hand: the database, the secret box, keys and knobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.common.crypto import SecretBox
+from services.common.db import Database
+from services.ingest.config import IngestSettings
+
+
+@dataclass(frozen=True)
+class Deps:
+    db: Database
+    box: SecretBox
+    page_secret: bytes  # signs page tokens
+    config: IngestSettings

@@ -1,0 +1,157 @@
+"""Cloud account use cases, one transaction each. Admins manage accounts; everyone reads.
+
+Delete is soft: the row stays (deleted_at, inactive, credentials erased) so the account's
+cost history, rollups and past sync jobs keep their meaning for reports and invoices; the
+account is NOT_FOUND from then on and never synced again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from services.common.caller import current_caller, require_role
+from services.common.errors import AlreadyExists, InvalidArgument, NotFound
+from services.common.pagination import decode_token, encode_token, page_size
+from services.ingest import repository_accounts as accounts
+from services.ingest import secrets
+from services.ingest.deps import Deps
+from services.ingest.domain.accounts import (
+    AccountSpec,
+    check_credentials,
+    check_name,
+    check_spec,
+)
+from services.ingest.repository_accounts import AccountRow
+
+UPDATABLE = frozenset({"name", "settings", "endpoint", "active", "credentials"})
+
+
+def _not_found(account_id: int) -> NotFound:
+    return NotFound(f"cloud account {account_id} not found", account_id=account_id)
+
+
+async def create_account(
+    deps: Deps, request_id: str, spec: AccountSpec, credentials: Mapping[str, str]
+) -> AccountRow:
+    """New accounts start active (proto3 cannot tell an unset `active` from false);
+    deactivate with UpdateCloudAccount."""
+    caller = require_role("admin")
+    name = check_name(spec.name, "cloud_account")
+    check_spec(spec, "cloud_account")
+    check_credentials(spec, credentials)
+    async with deps.db.transaction() as session:
+        if request_id:
+            existing = await accounts.by_request(session, caller.org_id, request_id)
+            if existing:
+                return _replayed(existing, request_id)
+        new_id = await accounts.insert(
+            session,
+            caller.org_id,
+            name,
+            spec.provider,
+            spec.settings,
+            spec.endpoint,
+            True,
+            request_id or None,
+        )
+        if new_id is None:  # a concurrent retry of the same request committed first
+            existing = await accounts.by_request(session, caller.org_id, request_id)
+            assert existing is not None
+            return _replayed(existing, request_id)
+        sealed = secrets.seal(deps.box, caller.org_id, new_id, credentials)
+        await accounts.set_credentials(session, new_id, sealed)
+        row = await accounts.get(session, caller.org_id, new_id)
+    assert row is not None
+    return row
+
+
+def _replayed(existing: AccountRow, request_id: str) -> AccountRow:
+    if existing.deleted_at is not None:
+        raise AlreadyExists(
+            f"request_id {request_id!r} created account {existing.id}, which was deleted since",
+            reason="REQUEST_ID_REUSED",
+        )
+    return existing
+
+
+async def get_account(deps: Deps, account_id: int) -> AccountRow:
+    caller = current_caller()
+    async with deps.db.transaction() as session:
+        row = await accounts.get(session, caller.org_id, account_id)
+    if row is None:
+        raise _not_found(account_id)
+    return row
+
+
+async def list_accounts(
+    deps: Deps, requested_size: int, token: str, provider: str | None, active_only: bool
+) -> tuple[list[AccountRow], str]:
+    caller = current_caller()
+    size = page_size(requested_size)
+    scope = f"accounts:{caller.org_id}:{provider or ''}:{active_only}"
+    key = decode_token(token, deps.page_secret, scope)
+    after = int(key[0]) if key else 0
+    async with deps.db.transaction() as session:
+        rows = await accounts.page(session, caller.org_id, after, size + 1, provider, active_only)
+    more = len(rows) > size
+    rows = rows[:size]
+    next_token = encode_token([rows[-1].id], deps.page_secret, scope) if more else ""
+    return rows, next_token
+
+
+async def update_account(
+    deps: Deps,
+    account_id: int,
+    paths: list[str],
+    changes: AccountSpec,
+    active: bool,
+    credentials: Mapping[str, str],
+) -> AccountRow:
+    """`changes` holds the request's values (provider is the stored one); only `paths` apply."""
+    caller = require_role("admin")
+    if not paths:
+        raise InvalidArgument("update_mask", f"name at least one of {', '.join(sorted(UPDATABLE))}")
+    unknown = sorted(set(paths) - UPDATABLE)
+    if unknown:
+        raise InvalidArgument(
+            "update_mask",
+            f"cannot update {', '.join(unknown)}; allowed: {', '.join(sorted(UPDATABLE))}",
+        )
+    async with deps.db.transaction() as session:
+        row = await accounts.get(session, caller.org_id, account_id, for_update=True)
+        if row is None:
+            raise _not_found(account_id)
+        values: dict[str, Any] = {}
+        if "name" in paths:
+            values["name"] = check_name(changes.name, "cloud_account")
+        merged = AccountSpec(
+            provider=row.provider,
+            settings=changes.settings if "settings" in paths else row.settings,
+            endpoint=changes.endpoint if "endpoint" in paths else row.endpoint,
+        )
+        check_spec(merged, "cloud_account")
+        stored = secrets.unseal(deps.box, row.org_id, row.id, row.credentials_sealed)
+        new_credentials = dict(credentials) if "credentials" in paths else stored
+        check_credentials(merged, new_credentials)
+        if "settings" in paths:
+            values["settings"] = merged.settings
+        if "endpoint" in paths:
+            values["endpoint"] = merged.endpoint or None
+        if "active" in paths:
+            values["active"] = active
+        if "credentials" in paths:
+            values["credentials_sealed"] = secrets.seal(
+                deps.box, row.org_id, row.id, new_credentials
+            )
+        await accounts.update(session, row.id, values)
+        updated = await accounts.get(session, caller.org_id, row.id)
+    assert updated is not None
+    return updated
+
+
+async def delete_account(deps: Deps, account_id: int) -> None:
+    caller = require_role("admin")
+    async with deps.db.transaction() as session:
+        if not await accounts.soft_delete(session, caller.org_id, account_id):
+            raise _not_found(account_id)

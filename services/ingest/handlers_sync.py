@@ -1,0 +1,125 @@
+"""Sync job use cases: start a job (manual or scheduled), read jobs and their tasks.
+
+Starting a job writes the job, one task per account and one work-queue message per task in
+one transaction (the messages go through the outbox), so a committed job always gets its
+tasks run, and a job that failed to commit leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.caller import current_caller, require_role
+from services.common.errors import FailedPrecondition, NotFound
+from services.common.pagination import decode_token, encode_token, page_size
+from services.ingest import events
+from services.ingest import repository_accounts as accounts
+from services.ingest import repository_sync as repo
+from services.ingest.deps import Deps
+from services.ingest.domain.sync import MANUAL, days_back_of, sync_window
+from services.ingest.repository_accounts import AccountRow
+from services.ingest.repository_sync import JobRow, TaskRow
+
+
+async def trigger_sync(
+    deps: Deps, account_ids: Sequence[int], days_back: int, request_id: str
+) -> int:
+    caller = require_role("member")
+    days = days_back_of(days_back)
+    async with deps.db.transaction() as session:
+        if request_id:
+            existing = await repo.job_by_request(session, caller.org_id, request_id)
+            if existing is not None:
+                return existing
+        targets = await _targets(session, caller.org_id, account_ids)
+        job_id = await start_job(
+            session, caller.org_id, targets, days, MANUAL, caller.principal, request_id or None
+        )
+        if job_id is None:  # a concurrent retry with the same request_id won
+            existing = await repo.job_by_request(session, caller.org_id, request_id)
+            assert existing is not None
+            return existing
+    return job_id
+
+
+async def _targets(
+    session: AsyncSession, org_id: str, account_ids: Sequence[int]
+) -> list[AccountRow]:
+    if not account_ids:
+        rows = await accounts.syncable(session, org_id)
+        if not rows:
+            raise FailedPrecondition(
+                "this organization has no active cloud accounts to sync",
+                reason="NO_ACTIVE_ACCOUNTS",
+            )
+        return rows
+    rows = []
+    for account_id in dict.fromkeys(account_ids):
+        row = await accounts.get(session, org_id, account_id)
+        if row is None:
+            raise NotFound(f"cloud account {account_id} not found", account_id=account_id)
+        if not row.active:
+            raise FailedPrecondition(
+                f"cloud account {account_id} is inactive; activate it to sync",
+                reason="ACCOUNT_INACTIVE",
+                account_id=account_id,
+            )
+        if row.demo:
+            raise FailedPrecondition(
+                f"cloud account {account_id} holds generated demo data and is never synced",
+                reason="DEMO_ACCOUNT",
+                account_id=account_id,
+            )
+        rows.append(row)
+    return rows
+
+
+async def start_job(
+    session: AsyncSession,
+    org_id: str,
+    targets: list[AccountRow],
+    days_back: int,
+    trigger: str,
+    requested_by: str,
+    request_id: str | None,
+) -> int | None:
+    window = sync_window(datetime.now(UTC).date(), days_back)
+    job_id = await repo.insert_job(
+        session, org_id, trigger, days_back, window, requested_by, request_id
+    )
+    if job_id is None:
+        return None
+    for account in targets:
+        task_id = await repo.insert_task(session, job_id, org_id, account.id, window)
+        await events.task_queued(session, org_id, task_id)
+    return job_id
+
+
+async def get_job(deps: Deps, job_id: int) -> tuple[JobRow, list[TaskRow]]:
+    caller = current_caller()
+    async with deps.db.transaction() as session:
+        job = await repo.get_job(session, caller.org_id, job_id)
+        if job is None:
+            raise NotFound(f"sync job {job_id} not found", job_id=job_id)
+        tasks = await repo.tasks_of(session, [job.id])
+    return job, tasks[job.id]
+
+
+async def list_jobs(
+    deps: Deps, requested_size: int, token: str, account_id: int, status: str | None
+) -> tuple[list[tuple[JobRow, list[TaskRow]]], str]:
+    caller = current_caller()
+    size = page_size(requested_size)
+    scope = f"jobs:{caller.org_id}:{account_id}:{status or ''}"
+    key = decode_token(token, deps.page_secret, scope)
+    before = int(key[0]) if key else None
+    async with deps.db.transaction() as session:
+        jobs = await repo.page_jobs(session, caller.org_id, before, size + 1, account_id, status)
+        more = len(jobs) > size
+        jobs = jobs[:size]
+        tasks = await repo.tasks_of(session, [j.id for j in jobs])
+    next_token = encode_token([jobs[-1].id], deps.page_secret, scope) if more else ""
+    return [(job, tasks[job.id]) for job in jobs], next_token

@@ -1,0 +1,81 @@
+"""Scheduled syncs: every org with active accounts gets a SCHEDULED job every interval.
+
+Each replica polls; `sync_schedules` holds each org's next due time and is advanced with one
+conditional upsert, so when several replicas find an org due at once exactly one wins and
+starts the job. An org's first scheduled sync is due as soon as it has an active account.
+Demo accounts (generated data) are never part of a scheduled sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.logging import get_logger
+from services.ingest import repository_accounts as accounts
+from services.ingest.deps import Deps
+from services.ingest.domain.sync import SCHEDULED
+from services.ingest.handlers_sync import start_job
+
+log = get_logger(__name__)
+
+
+async def _take_if_due(session: AsyncSession, org_id: str, interval_seconds: float) -> bool:
+    result = await session.execute(
+        text(
+            "INSERT INTO sync_schedules (org_id, next_run_at) "
+            "VALUES (:o, now() + make_interval(secs => :s)) "
+            "ON CONFLICT (org_id) DO UPDATE SET next_run_at = EXCLUDED.next_run_at "
+            "WHERE sync_schedules.next_run_at <= now() RETURNING org_id"
+        ),
+        {"o": org_id, "s": interval_seconds},
+    )
+    return result.first() is not None
+
+
+async def run_due(deps: Deps) -> list[int]:
+    """Starts the jobs that are due now; returns their ids."""
+    async with deps.db.transaction() as session:
+        orgs = await accounts.orgs_with_syncable_accounts(session)
+    started = []
+    for org_id in orgs:
+        async with deps.db.transaction() as session:
+            if not await _take_if_due(session, org_id, deps.config.sync_interval_seconds):
+                continue
+            targets = await accounts.syncable(session, org_id)
+            if not targets:
+                continue
+            job_id = await start_job(
+                session, org_id, targets, deps.config.sync_days_back, SCHEDULED, "scheduler", None
+            )
+            await session.execute(
+                text("UPDATE sync_schedules SET last_job_id = :j WHERE org_id = :o"),
+                {"j": job_id, "o": org_id},
+            )
+        log.info("sync.scheduled", org_id=org_id, job_id=job_id, accounts=len(targets))
+        if job_id is not None:
+            started.append(job_id)
+    return started
+
+
+class Scheduler:
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            # Wait first: a restart (or a test) should not fire every org's sync at once.
+            with_timeout = asyncio.wait_for(stop.wait(), self._deps.config.scheduler_poll_seconds)
+            try:
+                await with_timeout
+                return
+            except TimeoutError:
+                pass
+            try:
+                await run_due(self._deps)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("sync.schedule_failed", error=str(exc) or type(exc).__name__)

@@ -1,0 +1,231 @@
+"""Line items as COPY-ready CSV chunks, produced in a worker thread and consumed by asyncio.
+
+Two producers feed the same storage: `item_chunks` (any connector's CostLineItems, encoded
+with the csv module) and `batch_chunks` (the FOCUS reader's Arrow batches, encoded by Arrow
+without a Python loop per row, for bulk imports). `threaded` runs a producer in a thread
+behind a small bounded queue, so the provider or file is read while PostgreSQL writes, and
+memory stays a few chunks whatever the size of the import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import queue
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from services.ingest.domain.cost_items import CostLineItem, DateWindow
+
+COPY_COLUMNS = (
+    "org_id",
+    "account_id",
+    "provider",
+    "charge_day",
+    "charge_period_start",
+    "charge_period_end",
+    "billed_cost",
+    "effective_cost",
+    "list_cost",
+    "billing_currency",
+    "service_name",
+    "service_category",
+    "region_id",
+    "sub_account_id",
+    "sub_account_name",
+    "resource_id",
+    "charge_category",
+    "provider_name",
+    "tags",
+    "provisional",
+)
+# NOT NULL text columns: an empty CSV field is '' there, not NULL.
+NOT_NULL_TEXT = (
+    "billing_currency",
+    "service_name",
+    "service_category",
+    "region_id",
+    "sub_account_id",
+    "sub_account_name",
+    "resource_id",
+    "charge_category",
+    "provider_name",
+)
+ITEMS_PER_CHUNK = 20_000
+QUEUE_CHUNKS = 3
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose line items these are: every row carries them."""
+
+    org_id: str
+    account_id: int
+    provider: str  # the account's provider: AWS | GCP | AZURE | DIGITALOCEAN | FOCUS_FILE
+
+
+@dataclass(frozen=True)
+class Chunk:
+    data: bytes  # CSV rows in COPY_COLUMNS order, no header
+    rows: int
+    first_day: date | None
+    last_day: date | None
+    months: frozenset[date]  # first day of each month the rows fall in
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def item_chunks(
+    items: Iterator[CostLineItem],
+    owner: Owner,
+    window: DateWindow | None = None,
+    per_chunk: int = ITEMS_PER_CHUNK,
+) -> Iterator[Chunk]:
+    """Items outside `window` are dropped: a window's replace must not touch other days."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    rows, days = 0, set()
+    for item in items:
+        day = item.charge_day
+        if window is not None and not window.start <= day <= window.end:
+            continue
+        writer.writerow(_row(item, owner))
+        rows += 1
+        days.add(day)
+        if rows >= per_chunk:
+            yield _chunk(buffer.getvalue().encode(), rows, days)
+            buffer.seek(0)
+            buffer.truncate()
+            rows, days = 0, set()
+    if rows:
+        yield _chunk(buffer.getvalue().encode(), rows, days)
+
+
+def _chunk(data: bytes, rows: int, days: set[date]) -> Chunk:
+    return Chunk(data, rows, min(days), max(days), frozenset(_month(d) for d in days))
+
+
+def _row(item: CostLineItem, owner: Owner) -> tuple[object, ...]:
+    return (
+        owner.org_id,
+        owner.account_id,
+        owner.provider,
+        item.charge_day.isoformat(),
+        item.charge_period_start.isoformat(),
+        item.charge_period_end.isoformat(),
+        format(item.billed_cost, "f"),
+        format(item.effective_cost, "f"),
+        "" if item.list_cost is None else format(item.list_cost, "f"),
+        item.billing_currency,
+        item.service_name,
+        item.service_category,
+        item.region_id,
+        item.sub_account_id,
+        item.sub_account_name,
+        item.resource_id,
+        item.charge_category or "Usage",
+        item.provider_name,
+        json.dumps(dict(item.tags), sort_keys=True) if item.tags else "",
+        "t" if item.provisional else "f",
+    )
+
+
+_CSV_OPTIONS = pa_csv.WriteOptions(include_header=False, batch_size=8192)
+
+
+def batch_chunks(batches: Iterator[pa.RecordBatch], owner: Owner) -> Iterator[Chunk]:
+    """FOCUS_SCHEMA batches -> chunks, vectorized: Arrow writes the CSV."""
+    for batch in batches:
+        n = batch.num_rows
+        if n == 0:
+            continue
+        day = batch.column("charge_day")
+        span = pc.min_max(day)
+        first, last = span["min"].as_py(), span["max"].as_py()
+        months = pc.unique(pc.floor_temporal(day, unit="month")).to_pylist()
+        columns = {
+            "org_id": pa.repeat(pa.scalar(owner.org_id), n),
+            "account_id": pa.repeat(pa.scalar(owner.account_id, pa.int64()), n),
+            "provider": pa.repeat(pa.scalar(owner.provider), n),
+            **{name: batch.column(name) for name in COPY_COLUMNS[3:-1]},
+            "provisional": pa.repeat(pa.scalar(False), n),
+        }
+        columns["charge_category"] = pc.fill_null(columns["charge_category"], "Usage")
+        table = pa.table(columns)
+        out = io.BytesIO()
+        pa_csv.write_csv(table, out, _CSV_OPTIONS)
+        yield Chunk(out.getvalue(), n, first, last, frozenset(months))
+
+
+class _Stop(Exception):
+    pass
+
+
+_DONE = object()
+_EMPTY = object()
+
+
+async def threaded(produce: Callable[[], Iterator[Chunk]]) -> AsyncIterator[Chunk]:
+    """Runs `produce` in a thread (providers' SDKs block); yields its chunks as they come.
+
+    A producer error is raised here; leaving the loop early stops the producer at its next
+    chunk.
+    """
+    chunks: queue.Queue[object] = queue.Queue(maxsize=QUEUE_CHUNKS)
+    stop = threading.Event()
+
+    def put(item: object) -> None:
+        while True:
+            try:
+                chunks.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                if stop.is_set():
+                    raise _Stop from None
+
+    def run() -> None:
+        try:
+            for chunk in produce():
+                put(chunk)
+            put(_DONE)
+        except _Stop:
+            return
+        except BaseException as exc:  # handed to the consumer, which raises it
+            try:
+                put(exc)
+            except _Stop:
+                return
+
+    def take() -> object:
+        # A bounded wait: a consumer cancelled meanwhile must not leave this thread blocked.
+        try:
+            return chunks.get(timeout=0.5)
+        except queue.Empty:
+            return _EMPTY
+
+    worker = asyncio.get_running_loop().run_in_executor(None, run)
+    try:
+        while True:
+            item = await asyncio.to_thread(take)
+            if item is _EMPTY:
+                continue
+            if item is _DONE:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+        await worker
+    finally:
+        stop.set()
+        while not chunks.empty():  # unblock a producer waiting to put
+            chunks.get_nowait()

@@ -1,0 +1,136 @@
+"""One sync task, start to commit: read the provider, replace the window, record, announce.
+
+Everything a task changes commits together: the account's line items and rollups for the
+window, the task's status, the job's status, `costs.updated` and `sync.completed`. A crash
+before the commit changes nothing, and the redelivered task simply does it again.
+
+FOCUS_FILE accounts replace the account's whole history with what the export files hold (an
+export is a complete statement of its period, and the sample data is from 2024, far outside
+any days_back window); the task's window then becomes the span of days replaced.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from services.common.logging import get_logger
+from services.ingest import events, secrets, storage
+from services.ingest import repository_accounts as accounts
+from services.ingest import repository_sync as repo
+from services.ingest.connectors.base import AccountConfig, ConnectorError
+from services.ingest.connectors.focus import iter_focus_batches, iter_sources
+from services.ingest.connectors.registry import account_config, build_connector
+from services.ingest.deps import Deps
+from services.ingest.domain.cost_items import DateWindow
+from services.ingest.domain.sync import FAILED, SUCCEEDED
+from services.ingest.repository_accounts import AccountRow
+from services.ingest.repository_sync import TaskRow
+from services.ingest.storage_chunks import Chunk, Owner, batch_chunks, item_chunks, threaded
+
+log = get_logger(__name__)
+
+
+class TaskUnrunnable(ConnectorError):
+    """The task cannot run at all (its account went away); retrying will not help."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class LeaseLost(Exception):
+    """Another worker took the task over (this one was presumed dead); drop our work."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rows: int
+    window: DateWindow
+
+
+def owner_of(account: AccountRow) -> Owner:
+    return Owner(account.org_id, account.id, account.provider)
+
+
+async def load_account(deps: Deps, task: TaskRow) -> AccountRow:
+    async with deps.db.transaction() as session:
+        account = await accounts.get(session, task.org_id, task.account_id)
+    if account is None:
+        raise TaskUnrunnable("ACCOUNT_DELETED", f"cloud account {task.account_id} was deleted")
+    if not account.active:
+        raise TaskUnrunnable("ACCOUNT_INACTIVE", f"cloud account {account.id} is inactive")
+    if account.demo:
+        raise TaskUnrunnable("DEMO_ACCOUNT", f"cloud account {account.id} holds demo data")
+    return account
+
+
+def _producer(config: AccountConfig, owner: Owner, window: DateWindow | None):
+    if window is None:
+
+        def focus() -> Iterator[Chunk]:
+            for source in iter_sources(config):
+                yield from batch_chunks(iter_focus_batches(source), owner)
+
+        return focus
+    connector = build_connector(config)  # a misconfigured account fails here, in our thread
+
+    def fetch() -> Iterator[Chunk]:
+        return item_chunks(connector.fetch(window), owner, window)
+
+    return fetch
+
+
+async def run_task(deps: Deps, task: TaskRow, worker: uuid.UUID) -> Outcome:
+    account = await load_account(deps, task)
+    owner = owner_of(account)
+    credentials = secrets.unseal(deps.box, account.org_id, account.id, account.credentials_sealed)
+    config = account_config(account.provider, account.settings, credentials, account.endpoint)
+    window = None if account.provider == "FOCUS_FILE" else task.window
+    produce = _producer(config, owner, window)
+    if window is not None:
+        # New months' partitions in a short transaction of their own: creating one locks the
+        # parent table, which must not last for a whole sync.
+        async with deps.db.transaction() as session:
+            await storage.ensure_partitions(
+                await raw_connection(session), storage.months_of(window)
+            )
+    async with deps.db.transaction() as session:
+        if not await repo.lock_owned(session, task.id, worker):
+            raise LeaseLost(f"task {task.id} was taken over by another worker")
+        conn = await raw_connection(session)
+        result = await storage.replace_window(conn, owner, window, threaded(produce))
+        done = result.window or task.window
+        await repo.finish_task(session, task.id, SUCCEEDED, result.rows, done)
+        await accounts.mark_synced(session, account.id)
+        await repo.settle_job(session, task.job_id)
+        if result.window is not None:
+            await events.costs_updated(session, owner, account.name, result.window, result.daily)
+        await events.sync_completed(session, task.job_id, owner, account.name, done, result.rows)
+    log.info("sync.task_succeeded", task_id=task.id, account_id=account.id, rows=result.rows)
+    return Outcome(result.rows, done)
+
+
+async def fail_task(
+    deps: Deps, task: TaskRow, worker: uuid.UUID | None, reason: str, message: str
+) -> None:
+    """Marks the task failed for good and says so on `sync.failed`, in one transaction."""
+    async with deps.db.transaction() as session:
+        if worker is not None and not await repo.lock_owned(session, task.id, worker):
+            return
+        account = await accounts.get(session, task.org_id, task.account_id, include_deleted=True)
+        assert account is not None  # tasks reference their account, and rows are never removed
+        await repo.finish_task(session, task.id, FAILED, 0, task.window, reason, message)
+        await repo.settle_job(session, task.job_id)
+        await events.sync_failed(
+            session, task.job_id, owner_of(account), account.name, task.window, reason, message
+        )
+    log.warning("sync.task_failed", task_id=task.id, account_id=task.account_id, reason=reason)
+
+
+async def raw_connection(session):  # type: ignore[no-untyped-def]
+    """The asyncpg connection under a SQLAlchemy session, inside the same transaction."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
