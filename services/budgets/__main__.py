@@ -1,6 +1,6 @@
 """python -m services.budgets"""
 
-from services.common.server import main
 from services.budgets.bootstrap import definition
+from services.common.server import main
 
 main(definition())

@@ -1,4 +1,4 @@
-"""gRPC servicers of the budgets service: proto in, handler call, proto out."""
+"""gRPC servicers of the budgets service, registered on the server."""
 
 from __future__ import annotations
 
@@ -8,23 +8,16 @@ import grpc
 from costgrid.budgets.v1 import service_pb2 as pb
 from costgrid.budgets.v1 import service_pb2_grpc as grpc_budgets
 
-from services.common.server import Runtime, service_name
+from services.budgets.api_budgets import BudgetApi
+from services.budgets.api_insights import AnomalyApi, ForecastApi
+from services.budgets.handlers import Deps
+from services.common.server import service_name
 
 
-class BudgetApi(grpc_budgets.BudgetServiceServicer):
-    """Every RPC answers UNIMPLEMENTED until issue 4 lands."""
-
-
-class ForecastApi(grpc_budgets.ForecastServiceServicer):
-    """Every RPC answers UNIMPLEMENTED until issue 4 lands."""
-
-
-class AnomalyApi(grpc_budgets.AnomalyServiceServicer):
-    """Every RPC answers UNIMPLEMENTED until issue 4 lands."""
-
-
-def register(server: grpc.aio.Server, runtime: Runtime) -> Iterable[str]:
-    grpc_budgets.add_BudgetServiceServicer_to_server(BudgetApi(), server)
-    grpc_budgets.add_ForecastServiceServicer_to_server(ForecastApi(), server)
-    grpc_budgets.add_AnomalyServiceServicer_to_server(AnomalyApi(), server)
-    return [service_name(pb, "BudgetService"), service_name(pb, "ForecastService"), service_name(pb, "AnomalyService")]
+def register(server: grpc.aio.Server, deps: Deps) -> Iterable[str]:
+    grpc_budgets.add_BudgetServiceServicer_to_server(BudgetApi(deps), server)
+    grpc_budgets.add_ForecastServiceServicer_to_server(ForecastApi(deps), server)
+    grpc_budgets.add_AnomalyServiceServicer_to_server(AnomalyApi(deps), server)
+    return [
+        service_name(pb, name) for name in ("BudgetService", "ForecastService", "AnomalyService")
+    ]

@@ -1,0 +1,22 @@
+"""Use cases of the budgets service, one transaction each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from services.common.db import Database
+
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+@dataclass(frozen=True)
+class Deps:
+    db: Database
+    # Key for page tokens.
+    secret: bytes
+    # "Today" in UTC; tests move it to cross period boundaries.
+    today: Callable[[], date] = utc_today

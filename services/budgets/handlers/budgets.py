@@ -1,0 +1,90 @@
+"""Budget use cases: create (idempotent), read with status, update, delete, alert history."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+from services.budgets.domain.budget import Budget, BudgetSpec
+from services.budgets.domain.status import Status
+from services.budgets.handlers import Deps
+from services.budgets.handlers.alerts import evaluate, status_of
+from services.budgets.repository import budgets as repo
+from services.budgets.repository.budgets import Alert
+from services.common.caller import current_caller, require_role
+from services.common.errors import NotFound
+
+Standing = tuple[Budget, Status, int]
+
+
+def _missing(budget_id: int) -> NotFound:
+    return NotFound(f"budget {budget_id} not found", reason="BUDGET_NOT_FOUND")
+
+
+async def create(deps: Deps, spec: BudgetSpec, request_id: str) -> Standing:
+    org = require_role("member").org_id
+    today = deps.today()
+    async with deps.db.transaction() as session:
+        budget = await repo.by_request(session, org, request_id) if request_id else None
+        if budget is None:
+            budget = await repo.insert(session, org, spec, request_id or None)
+            if budget is None:  # a concurrent retry with the same request id won
+                budget = await repo.by_request(session, org, request_id)
+                assert budget is not None
+            else:
+                await evaluate(session, org, budget, today, (today, today))
+        status, level = await status_of(session, org, budget, today)
+    return budget, status, level
+
+
+async def get(deps: Deps, budget_id: int, as_of: date | None = None) -> Standing:
+    org = current_caller().org_id
+    async with deps.db.transaction() as session:
+        budget = await repo.get(session, org, budget_id)
+        if budget is None:
+            raise _missing(budget_id)
+        status, level = await status_of(session, org, budget, as_of or deps.today())
+    return budget, status, level
+
+
+async def page(deps: Deps, after_id: int, limit: int) -> list[Standing]:
+    org = current_caller().org_id
+    today = deps.today()
+    async with deps.db.transaction() as session:
+        result = []
+        for budget in await repo.page(session, org, after_id, limit):
+            status, level = await status_of(session, org, budget, today)
+            result.append((budget, status, level))
+    return result
+
+
+async def update(deps: Deps, budget_id: int, changes: dict[str, Any]) -> Standing:
+    """`changes`: validated BudgetSpec fields; alerts already fired this period stay fired."""
+    org = require_role("member").org_id
+    today = deps.today()
+    async with deps.db.transaction() as session:
+        budget = await repo.get(session, org, budget_id, for_update=True)
+        if budget is None:
+            raise _missing(budget_id)
+        budget = await repo.update(
+            session, org, budget_id, dataclasses.replace(budget.spec, **changes)
+        )
+        await evaluate(session, org, budget, today, (today, today))
+        status, level = await status_of(session, org, budget, today)
+    return budget, status, level
+
+
+async def delete(deps: Deps, budget_id: int) -> None:
+    org = require_role("member").org_id
+    async with deps.db.transaction() as session:
+        if not await repo.delete(session, org, budget_id):
+            raise _missing(budget_id)
+
+
+async def alerts(deps: Deps, budget_id: int, before_id: int | None, limit: int) -> list[Alert]:
+    org = current_caller().org_id
+    async with deps.db.transaction() as session:
+        if budget_id and await repo.get(session, org, budget_id) is None:
+            raise _missing(budget_id)
+        return await repo.alerts_page(session, org, budget_id, before_id, limit)

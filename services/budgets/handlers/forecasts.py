@@ -1,0 +1,51 @@
+"""Forecasts of daily spend per billing currency for an org, optionally filtered."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from services.budgets.domain.forecast import MAX_HISTORY_DAYS, Forecast, forecast
+from services.budgets.domain.periods import days
+from services.budgets.handlers import Deps
+from services.budgets.repository import costs
+from services.common.caller import current_caller
+
+
+@dataclass(frozen=True)
+class ForecastQuery:
+    days: int
+    account_ids: list[int]
+    provider: int
+    confidence: Decimal
+    # Last day of known history; None means yesterday.
+    as_of: date | None
+
+
+@dataclass(frozen=True)
+class ForecastAnswer:
+    first_day: date
+    last_day: date
+    by_currency: list[tuple[str, Forecast]]
+
+
+async def get(deps: Deps, query: ForecastQuery) -> ForecastAnswer:
+    org = current_caller().org_id
+    as_of = query.as_of or deps.today() - timedelta(days=1)
+    span = (as_of - timedelta(days=MAX_HISTORY_DAYS - 1), as_of)
+    async with deps.db.transaction() as session:
+        totals = await costs.daily_totals(session, org, span, query.account_ids, query.provider)
+    histories = {
+        currency: [float(daily.get(d, Decimal(0))) for d in days(min(daily), as_of)]
+        for currency, daily in sorted(totals.items())
+    }
+    # The model fit is CPU work; off the event loop so other calls keep flowing.
+    results = await asyncio.to_thread(
+        lambda: [
+            (currency, forecast(history, query.days, float(query.confidence) / 100))
+            for currency, history in histories.items()
+        ]
+    )
+    return ForecastAnswer(as_of + timedelta(days=1), as_of + timedelta(days=query.days), results)

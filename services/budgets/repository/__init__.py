@@ -1,0 +1,1 @@
+"""Every SQL statement of the budgets service, one module per table family."""
