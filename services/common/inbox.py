@@ -7,12 +7,14 @@ handler's effect; a redelivered event finds its id there and is only acknowledge
 from __future__ import annotations
 
 import asyncio
+import builtins
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from google.protobuf.message import Message
 from nats.aio.msg import Msg
+from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,7 +38,7 @@ class Event:
     trace_id: str
     data: bytes
 
-    def parse(self, message_type: type[M]) -> M:
+    def parse(self, message_type: builtins.type[M]) -> M:
         message = message_type()
         message.ParseFromString(self.data)
         return message
@@ -61,7 +63,7 @@ class InboxConsumer:
         self._db = db
         self._messaging = messaging
         self._sub = subscription
-        self._psub = None
+        self._psub: JetStreamContext.PullSubscription | None = None
 
     async def declare(self) -> None:
         ns, sub = self._messaging.namespace, self._sub
@@ -82,9 +84,10 @@ class InboxConsumer:
     async def run(self, stop: asyncio.Event) -> None:
         if self._psub is None:
             await self.declare()
+        assert self._psub is not None
         while not stop.is_set():
             try:
-                messages = await self._psub.fetch(self._sub.batch, timeout=1)  # type: ignore[union-attr]
+                messages = await self._psub.fetch(self._sub.batch, timeout=1)
             except TimeoutError:
                 continue
             except asyncio.CancelledError:

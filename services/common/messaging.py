@@ -129,14 +129,15 @@ async def ensure_streams(messaging: Messaging, specs: tuple[StreamSpec, ...] = A
     """Idempotent: creates what is missing, updates what changed, from any replica."""
     for spec in specs:
         config = _config(spec, messaging.namespace)
+        name = messaging.namespace.stream(spec.name)
         try:
-            await messaging.js.stream_info(config.name)
+            await messaging.js.stream_info(name)
             await messaging.js.update_stream(config)
         except NotFoundError:
             try:
                 await messaging.js.add_stream(config)
             except nats.js.errors.BadRequestError:
-                await messaging.js.stream_info(config.name)  # another replica won the race
+                await messaging.js.stream_info(name)  # another replica won the race
 
 
 async def delete_streams(messaging: Messaging, specs: tuple[StreamSpec, ...] = ALL_STREAMS) -> None:
