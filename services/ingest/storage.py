@@ -88,7 +88,7 @@ async def replace_window(
             known |= chunk.months
         await conn.copy_to_table(
             PARENT,
-            source=chunk.data,
+            source=memoryview(chunk.data),  # bytes would be taken for a file path
             columns=COPY_COLUMNS,
             format="csv",
             force_not_null=NOT_NULL_TEXT,

@@ -56,14 +56,14 @@ def new_org() -> str:
     return f"org-{uuid.uuid4().hex[:8]}"
 
 
-async def wait_job(client: Client, job_id: int, timeout: float = 30.0) -> pb.SyncJob:
-    deadline = asyncio.get_running_loop().time() + timeout
+async def wait_job(client: Client, job_id: int, within: float = 30.0) -> pb.SyncJob:
+    deadline = asyncio.get_running_loop().time() + within
     while True:
         job = (await client.sync.GetSyncJob(pb.GetSyncJobRequest(job_id=job_id))).sync_job
         if job.status != pb.SYNC_JOB_STATUS_RUNNING:
             return job
         if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError(f"sync job {job_id} still running after {timeout}s: {job}")
+            raise TimeoutError(f"sync job {job_id} still running after {within}s: {job}")
         await asyncio.sleep(0.1)
 
 
