@@ -1,20 +1,136 @@
-"""gRPC servicers of the metering service: proto in, handler call, proto out."""
+"""gRPC servicer of the metering service: proto in, handler call, proto out."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import grpc
 from costgrid.metering.v1 import service_pb2 as pb
 from costgrid.metering.v1 import service_pb2_grpc as grpc_metering
 
+from services.common.caller import current_caller, require_role
+from services.common.db import Database
+from services.common.errors import InvalidArgument
+from services.common.pagination import page_size
 from services.common.server import Runtime, service_name
+from services.metering import convert
+from services.metering.api_catalog import CatalogRpcs
+from services.metering.domain.periods import period_bounds
+from services.metering.handlers import billing, closing
+from services.metering.handlers.usage import apply_usage
+
+MAX_EVENTS_PER_CALL = 10_000
+OUTCOMES = {
+    "ACCEPTED": pb.USAGE_EVENT_OUTCOME_ACCEPTED,
+    "DUPLICATE": pb.USAGE_EVENT_OUTCOME_DUPLICATE,
+    "REJECTED": pb.USAGE_EVENT_OUTCOME_REJECTED,
+}
 
 
-class MeteringApi(grpc_metering.MeteringServiceServicer):
-    """Every RPC answers UNIMPLEMENTED until issue 8 lands."""
+class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
+    def __init__(self, db: Database, secret: bytes) -> None:
+        self.db = db
+        self.secret = secret
+
+    async def RecordUsage(
+        self, request: pb.RecordUsageRequest, context: Any
+    ) -> pb.RecordUsageResponse:
+        caller = require_role("member")
+        if len(request.events) > MAX_EVENTS_PER_CALL:
+            raise InvalidArgument("events", f"at most {MAX_EVENTS_PER_CALL} events per call")
+        events = [convert.event_fields(e) for e in request.events]
+        async with self.db.transaction() as session:
+            outcomes = await apply_usage(session, caller.org_id, events)
+        return pb.RecordUsageResponse(
+            results=[
+                pb.UsageEventResult(
+                    event_id=e[0],
+                    outcome=OUTCOMES[o.outcome],
+                    reject_reason=o.reason,
+                    message=o.message,
+                )
+                for e, o in zip(events, outcomes, strict=True)
+            ]
+        )
+
+    async def GetCurrentEstimate(
+        self, request: pb.GetCurrentEstimateRequest, context: Any
+    ) -> pb.GetCurrentEstimateResponse:
+        found = await billing.estimate(self.db, current_caller().org_id, request.tenant_id)
+        charges, currency = found.charges, found.charges.currency
+        return pb.GetCurrentEstimateResponse(
+            tenant_id=found.tenant_id,
+            period=found.period,
+            period_start=convert.ts(found.start),
+            period_end=convert.ts(found.end),
+            as_of_time=convert.ts(found.as_of),
+            compute=convert.compute_charges(charges.compute_by_meter(), currency),
+            base_fee=convert.money(charges.base_fee, currency),
+            metrics_overage=convert.money(charges.metrics_overage.amount, currency),
+            logs_overage=convert.money(charges.logs_overage.amount, currency),
+            credits_applied=convert.money(charges.credits_applied, currency),
+            total=convert.money(charges.total, currency),
+            allowances=[convert.allowance(u) for u in charges.allowances.values()],
+            overage_allowed=charges.overage_allowed,
+            plan_windows=convert.plan_windows(found.windows),
+        )
+
+    async def GetUsage(self, request: pb.GetUsageRequest, context: Any) -> pb.GetUsageResponse:
+        view = await billing.usage(
+            self.db, current_caller().org_id, request.tenant_id, request.period
+        )
+        return pb.GetUsageResponse(
+            tenant_id=view.tenant_id,
+            period=view.period,
+            totals=convert.meter_usage(view.totals),
+            daily=[
+                pb.DailyUsage(date=convert.date_text(day), meters=convert.meter_usage(meters))
+                for day, meters in view.daily.items()
+            ],
+            allowances=[convert.allowance(u) for u in view.allowances.values()],
+        )
+
+    async def ClosePeriod(
+        self, request: pb.ClosePeriodRequest, context: Any
+    ) -> pb.ClosePeriodResponse:
+        caller = require_role("admin")
+        period_bounds(request.period)
+        row, already = await closing.close_period(
+            self.db, caller.org_id, request.tenant_id, request.period
+        )
+        return pb.ClosePeriodResponse(statement=convert.statement(row), already_closed=already)
+
+    async def ListStatements(
+        self, request: pb.ListStatementsRequest, context: Any
+    ) -> pb.ListStatementsResponse:
+        org = current_caller().org_id
+        limit = page_size(request.page_size)
+        scope = f"statements:{request.tenant_id}"
+        after = self._page(request.page_token, scope)
+        rows = await closing.list_statements(
+            self.db,
+            org,
+            request.tenant_id,
+            (str(after[0]), str(after[1]), int(after[2])) if after else None,
+            limit,
+        )
+        key = [rows[-1]["period"], rows[-1]["tenant_id"], rows[-1]["id"]] if rows else []
+        return pb.ListStatementsResponse(
+            statements=[convert.statement(r) for r in rows],
+            next_page_token=self._next(rows, limit, key, scope),
+        )
+
+    async def GetStatement(
+        self, request: pb.GetStatementRequest, context: Any
+    ) -> pb.GetStatementResponse:
+        row = await closing.get_statement(self.db, current_caller().org_id, request.statement_id)
+        return pb.GetStatementResponse(statement=convert.statement(row))
 
 
 def register(server: grpc.aio.Server, runtime: Runtime) -> Iterable[str]:
-    grpc_metering.add_MeteringServiceServicer_to_server(MeteringApi(), server)
+    assert runtime.db is not None, "metering needs its database"
+    grpc_metering.add_MeteringServiceServicer_to_server(
+        MeteringApi(runtime.db, runtime.signing_key), server
+    )
     return [service_name(pb, "MeteringService")]

@@ -1,0 +1,34 @@
+"""P95 of active series by the nearest-rank method.
+
+Nearest rank: sort the N samples ascending; the p-th percentile is the sample at 1-based
+rank ceil(p/100 * N). It is always an observed value (no interpolation), so a tenant is never
+billed for a series count it did not reach. Samples are kept as a histogram (value -> count)
+per tenant, period and cluster, so the percentile needs the distribution, not the raw events.
+A tenant's P95 is the sum of its clusters' P95s: each cluster reports its own series.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+PERCENTILE = 95
+
+
+def nearest_rank(counts: Iterable[tuple[Decimal, int]], percentile: int = PERCENTILE) -> Decimal:
+    """`counts`: (value, how many samples had it), in any order; no samples gives 0."""
+    ordered = sorted(counts)
+    total = sum(n for _, n in ordered)
+    if total == 0:
+        return Decimal(0)
+    rank = max(1, -(-percentile * total // 100))
+    seen = 0
+    for value, n in ordered:
+        seen += n
+        if seen >= rank:
+            return value
+    raise AssertionError("unreachable: rank is at most the total")
+
+
+def tenant_p95(per_cluster: dict[str, list[tuple[Decimal, int]]]) -> Decimal:
+    return sum((nearest_rank(rows) for rows in per_cluster.values()), Decimal(0))

@@ -1,0 +1,1 @@
+"""Use cases of the metering service, one transaction each."""

@@ -1,0 +1,96 @@
+"""Loading a tenant's plan windows, plans and price books into the domain's terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import asyncpg
+
+from services.common.errors import NotFound
+from services.metering.domain.percentile import tenant_p95
+from services.metering.domain.periods import date_start, period_bounds
+from services.metering.domain.pricing import (
+    BookVersion,
+    PlanTerms,
+    Span,
+    Window,
+    rate_spans,
+    windows_of,
+)
+from services.metering.domain.rating import Usage
+from services.metering.repository import catalog, from_json, readings
+
+
+@dataclass(frozen=True)
+class TenantTermsView:
+    row: asyncpg.Record
+    windows: list[Window]
+    books: dict[str, list[BookVersion]]
+
+    @property
+    def overage_allowed(self) -> bool:
+        return self.row["overage_policy"] == ALLOWED
+
+    @property
+    def first_start(self) -> int:
+        return self.windows[0].start
+
+    def spans(self, period: str) -> list[Span]:
+        start, end = period_bounds(period)
+        return rate_spans(start, end, self.windows, self.books)
+
+
+ENFORCED, ALLOWED = 1, 2
+
+
+def book_version(row: asyncpg.Record) -> BookVersion:
+    rates = {r["meter"]: Decimal(r["rate"]) for r in from_json(row["rates"])}
+    return BookVersion(
+        row["name"], row["version"], date_start(row["effective_from"]), row["currency"], rates
+    )
+
+
+def plan_terms(row: asyncpg.Record) -> PlanTerms:
+    return PlanTerms(
+        id=row["id"],
+        name=row["name"],
+        book=row["price_book_name"],
+        metrics_allowance=row["metrics_series_allowance"],
+        logs_allowance=row["logs_bytes_allowance"],
+        base_fee=row["base_fee"],
+    )
+
+
+async def books_named(
+    conn: asyncpg.Connection, org: str, names: list[str]
+) -> dict[str, list[BookVersion]]:
+    books: dict[str, list[BookVersion]] = {}
+    for row in await catalog.book_versions(conn, org, names):
+        books.setdefault(row["name"], []).append(book_version(row))
+    return books
+
+
+async def load_tenant(conn: asyncpg.Connection, org: str, tenant_id: str) -> TenantTermsView:
+    row = await catalog.tenant(conn, org, tenant_id)
+    if row is None:
+        raise NotFound(f"tenant '{tenant_id}' does not exist", reason="TENANT_NOT_FOUND")
+    window_rows = await catalog.windows(conn, org, [tenant_id])
+    plans = await catalog.plans_by_id(conn, org, [w["plan_id"] for w in window_rows])
+    terms = [(w["start_at"], plan_terms(plans[w["plan_id"]])) for w in window_rows]
+    books = await books_named(conn, org, sorted({p.book for _, p in terms}))
+    return TenantTermsView(row, windows_of(terms), books)
+
+
+async def usage_of(
+    conn: asyncpg.Connection, org: str, tenant_id: str, period: str, allocations: bool = True
+) -> Usage:
+    """The period's aggregates; `allocations=False` skips compute (allowance checks)."""
+    start, end = period_bounds(period)
+    logs = await readings.log_days(conn, org, tenant_id, start, end)
+    return Usage(
+        segments=await readings.segments(conn, org, tenant_id, start, end) if allocations else {},
+        tails=await readings.tails(conn, org, tenant_id) if allocations else [],
+        metrics_p95=tenant_p95(await readings.histogram(conn, org, tenant_id, period)),
+        logs_bytes=sum(logs.values(), Decimal(0)),
+    )

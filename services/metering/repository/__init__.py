@@ -1,0 +1,39 @@
+"""Every SQL statement of the metering service, on the transaction's asyncpg connection.
+
+Handlers open the unit of work (`Database.transaction()`); these functions run on its raw
+asyncpg connection for native arrays and bulk `unnest` writes on the ingest path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def pg(session: AsyncSession) -> asyncpg.Connection:
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection  # type: ignore[return-value]
+
+
+def lock_key(org_id: str, tenant_id: str) -> int:
+    digest = hashlib.blake2b(f"metering:{org_id}/{tenant_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+async def lock_tenants(conn: asyncpg.Connection, org_id: str, tenant_ids: list[str]) -> None:
+    """Serializes usage, plan changes and closing per tenant; sorted keys cannot deadlock."""
+    keys = sorted({lock_key(org_id, t) for t in tenant_ids})
+    if keys:
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k ORDER BY k", keys
+        )
+
+
+def from_json(value: Any) -> Any:
+    """jsonb columns: the engine's codec already decodes them; a bare connection gives text."""
+    return json.loads(value) if isinstance(value, str) else value

@@ -1,0 +1,229 @@
+"""SQL for usage: id de-duplication, allocation history and state, and the running aggregates.
+
+Writes are one statement per table per batch (`unnest` of arrays), so a fetched batch of
+thousands of events costs a handful of round trips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+import asyncpg
+
+from services.metering.domain.allocations import Change
+
+Key = tuple[str, str, str]  # tenant, cluster, meter
+
+
+async def tenant_terms(
+    conn: asyncpg.Connection, org: str, tenant_ids: list[str]
+) -> list[asyncpg.Record]:
+    """Per existing tenant: plan-window starts and closed periods."""
+    return await conn.fetch(
+        "SELECT t.tenant_id, t.overage_policy, "
+        "array(SELECT start_at FROM plan_windows w WHERE w.org_id = t.org_id "
+        "      AND w.tenant_id = t.tenant_id ORDER BY start_at) AS starts, "
+        "array(SELECT period FROM statements s WHERE s.org_id = t.org_id "
+        "      AND s.tenant_id = t.tenant_id) AS closed "
+        "FROM tenants t WHERE t.org_id = $1 AND t.tenant_id = ANY($2::text[])",
+        org,
+        tenant_ids,
+    )
+
+
+async def new_event_ids(conn: asyncpg.Connection, org: str, ids: list[str]) -> set[str]:
+    """Records the ids; returns those not seen before (the rest are duplicates)."""
+    rows = await conn.fetch(
+        "INSERT INTO usage_events (org_id, event_id) SELECT $1, unnest($2::text[]) "
+        "ON CONFLICT DO NOTHING RETURNING event_id",
+        org,
+        ids,
+    )
+    return {row[0] for row in rows}
+
+
+async def states(conn: asyncpg.Connection, org: str, keys: Iterable[Key]) -> dict[Key, Change]:
+    tenants, clusters, meters = _columns(keys)
+    rows = await conn.fetch(
+        "SELECT s.tenant_id, s.cluster_id, s.meter, s.last_at, s.last_id, s.last_quantity "
+        "FROM allocation_state s JOIN unnest($2::text[], $3::text[], $4::text[]) AS k(t, c, m) "
+        "ON s.tenant_id = k.t AND s.cluster_id = k.c AND s.meter = k.m WHERE s.org_id = $1",
+        org,
+        tenants,
+        clusters,
+        meters,
+    )
+    return {(r[0], r[1], r[2]): Change(r[3], r[4], r[5]) for r in rows}
+
+
+async def history_from(
+    conn: asyncpg.Connection, org: str, key: Key, first: Change, before: int | None = None
+) -> list[Change]:
+    """Stored changes from the predecessor of `first` on (up to `before` when given)."""
+    rows = await conn.fetch(
+        "(SELECT at, event_id, quantity FROM allocation_changes WHERE org_id = $1 "
+        " AND tenant_id = $2 AND cluster_id = $3 AND meter = $4 AND (at, event_id) < ($5, $6) "
+        " ORDER BY at DESC, event_id DESC LIMIT 1) UNION ALL "
+        "(SELECT at, event_id, quantity FROM allocation_changes WHERE org_id = $1 "
+        " AND tenant_id = $2 AND cluster_id = $3 AND meter = $4 AND (at, event_id) >= ($5, $6) "
+        " AND ($7::bigint IS NULL OR at < $7) ORDER BY at, event_id)",
+        org,
+        *key,
+        first.at,
+        first.id,
+        before,
+    )
+    return [Change(r[0], r[1], r[2]) for r in rows]
+
+
+async def tenant_states(conn: asyncpg.Connection, org: str, tenant_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT cluster_id, meter, last_at, last_id, last_quantity FROM allocation_state "
+        "WHERE org_id = $1 AND tenant_id = $2",
+        org,
+        tenant_id,
+    )
+
+
+async def insert_changes(
+    conn: asyncpg.Connection, org: str, changes: dict[Key, list[Change]]
+) -> None:
+    rows = [(k, c) for k, group in changes.items() for c in group]
+    await conn.execute(
+        "INSERT INTO allocation_changes (org_id, tenant_id, cluster_id, meter, at, event_id, "
+        "quantity) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], "
+        "$6::text[], $7::numeric[])",
+        org,
+        [k[0] for k, _ in rows],
+        [k[1] for k, _ in rows],
+        [k[2] for k, _ in rows],
+        [c.at for _, c in rows],
+        [c.id for _, c in rows],
+        [c.quantity for _, c in rows],
+    )
+
+
+async def save_states(conn: asyncpg.Connection, org: str, latest: dict[Key, Change]) -> None:
+    tenants, clusters, meters = _columns(latest)
+    await conn.execute(
+        "INSERT INTO allocation_state (org_id, tenant_id, cluster_id, meter, last_at, last_id, "
+        "last_quantity) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], "
+        "$5::bigint[], $6::text[], $7::numeric[]) ON CONFLICT (org_id, tenant_id, cluster_id, "
+        "meter) DO UPDATE SET last_at = excluded.last_at, last_id = excluded.last_id, "
+        "last_quantity = excluded.last_quantity",
+        org,
+        tenants,
+        clusters,
+        meters,
+        [c.at for c in latest.values()],
+        [c.id for c in latest.values()],
+        [c.quantity for c in latest.values()],
+    )
+
+
+async def add_segments(
+    conn: asyncpg.Connection, org: str, deltas: dict[tuple[str, int, str, str], Decimal]
+) -> None:
+    """deltas: (tenant, segment start, meter, cluster) -> quantity-seconds to add."""
+    keys = list(deltas)
+    await conn.execute(
+        "INSERT INTO allocation_segments AS s (org_id, tenant_id, seg_start, meter, cluster_id, "
+        "quantity_seconds) SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::text[], "
+        "$5::text[], $6::numeric[]) ON CONFLICT (org_id, tenant_id, seg_start, meter, cluster_id) "
+        "DO UPDATE SET quantity_seconds = s.quantity_seconds + excluded.quantity_seconds",
+        org,
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+        [k[2] for k in keys],
+        [k[3] for k in keys],
+        list(deltas.values()),
+    )
+
+
+async def segment_value(conn: asyncpg.Connection, org: str, key: Key, seg: int) -> Decimal:
+    return await conn.fetchval(
+        "SELECT coalesce(sum(quantity_seconds), 0) FROM allocation_segments WHERE org_id = $1 "
+        "AND tenant_id = $2 AND cluster_id = $3 AND meter = $4 AND seg_start = $5",
+        org,
+        *key,
+        seg,
+    )
+
+
+async def move_segment(
+    conn: asyncpg.Connection,
+    org: str,
+    tenant_id: str,
+    key: tuple[str, str],
+    moves: tuple[int, int, Decimal],
+) -> None:
+    """Moves quantity-seconds from one segment to a new one (a plan change splits a day)."""
+    meter, cluster = key
+    source, target, amount = moves
+    await conn.execute(
+        "UPDATE allocation_segments SET quantity_seconds = quantity_seconds - $6 "
+        "WHERE org_id = $1 AND tenant_id = $2 AND seg_start = $3 AND meter = $4 AND cluster_id = $5",
+        org,
+        tenant_id,
+        source,
+        meter,
+        cluster,
+        amount,
+    )
+    await add_segments(conn, org, {(tenant_id, target, meter, cluster): amount})
+
+
+async def add_logs(
+    conn: asyncpg.Connection, org: str, logs: dict[tuple[str, int, str], Decimal]
+) -> None:
+    keys = list(logs)
+    await conn.execute(
+        "INSERT INTO log_days AS l (org_id, tenant_id, day, cluster_id, bytes) SELECT $1, * FROM "
+        "unnest($2::text[], $3::bigint[], $4::text[], $5::numeric[]) ON CONFLICT (org_id, "
+        "tenant_id, day, cluster_id) DO UPDATE SET bytes = l.bytes + excluded.bytes",
+        org,
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+        [k[2] for k in keys],
+        list(logs.values()),
+    )
+
+
+async def add_histogram(
+    conn: asyncpg.Connection, org: str, counts: dict[tuple[str, str, str, Decimal], int]
+) -> None:
+    keys = list(counts)
+    await conn.execute(
+        "INSERT INTO series_histogram AS h (org_id, tenant_id, period, cluster_id, value, samples) "
+        "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::bigint[]) "
+        "ON CONFLICT (org_id, tenant_id, period, cluster_id, value) "
+        "DO UPDATE SET samples = h.samples + excluded.samples",
+        org,
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+        [k[2] for k in keys],
+        [k[3] for k in keys],
+        list(counts.values()),
+    )
+
+
+async def add_peaks(
+    conn: asyncpg.Connection, org: str, peaks: dict[tuple[str, int, str], Decimal]
+) -> None:
+    keys = list(peaks)
+    await conn.execute(
+        "INSERT INTO series_peaks AS p (org_id, tenant_id, day, cluster_id, peak) SELECT $1, * "
+        "FROM unnest($2::text[], $3::bigint[], $4::text[], $5::numeric[]) ON CONFLICT (org_id, "
+        "tenant_id, day, cluster_id) DO UPDATE SET peak = greatest(p.peak, excluded.peak)",
+        org,
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+        [k[2] for k in keys],
+        list(peaks.values()),
+    )
+
+
+def _columns(keys: Iterable[Key]) -> tuple[list[str], list[str], list[str]]:
+    keys = list(keys)
+    return [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]
