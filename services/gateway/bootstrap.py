@@ -1,10 +1,49 @@
-"""Wiring of the gateway service: settings and connections to servicers, consumers and loops."""
+"""Wiring of the gateway service: its TokenService over gRPC, and the REST API (uvicorn) as a
+background loop of the same process."""
 
 from __future__ import annotations
 
-from services.common.server import ServiceDefinition
-from services.gateway import api
+from dataclasses import dataclass
+
+from services.common.server import Loop, Runtime, ServiceDefinition
+from services.gateway import api, handlers
+from services.gateway.http.app import create_app
+from services.gateway.http.server import HttpServer, bind
+from services.gateway.settings import gateway_settings
 
 
-def definition() -> ServiceDefinition:
-    return ServiceDefinition(name="gateway", register=api.register)
+@dataclass
+class GatewayState:
+    """Filled at start-up: tests read the REST port from here."""
+
+    http: HttpServer | None = None
+
+    @property
+    def http_port(self) -> int:
+        assert self.http is not None, "the gateway has not started"
+        return self.http.port
+
+
+def definition(state: GatewayState | None = None) -> ServiceDefinition:
+    state = state or GatewayState()
+
+    async def on_start(runtime: Runtime) -> None:
+        settings = gateway_settings(runtime.settings)
+        runtime.settings = settings
+        assert runtime.db is not None
+        if settings.bootstrap_token is not None and settings.bootstrap_token.get_secret_value():
+            await handlers.ensure_bootstrap_token(
+                runtime.db, settings.default_org_id, settings.bootstrap_token.get_secret_value()
+            )
+        host, port = settings.http_host_port
+        state.http = HttpServer(
+            create_app(runtime, settings), bind(host, port), settings.grace_period_seconds
+        )
+
+    def background(runtime: Runtime) -> list[Loop]:
+        assert state.http is not None
+        return [state.http.run]
+
+    return ServiceDefinition(
+        name="gateway", register=api.register, on_start=on_start, background=background
+    )

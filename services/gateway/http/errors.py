@@ -1,0 +1,133 @@
+"""One error shape for every failure: {"error": {"code", "message", "details"}}, with the
+HTTP status mapped from the service's gRPC status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from services.common.errors import DomainError
+from services.common.errors_client import error_info
+from services.gateway.http.jsonio import DecimalJSONResponse
+
+# FAILED_PRECONDITION is 409 by default (the resource's state forbids it); services say
+# 422 with an ErrorInfo reason listed here when the request itself cannot be processed.
+UNPROCESSABLE_REASONS = frozenset({"UNPROCESSABLE", "UNPROCESSABLE_ENTITY"})
+
+STATUS_OF: dict[grpc.StatusCode, int] = {
+    grpc.StatusCode.INVALID_ARGUMENT: 400,
+    grpc.StatusCode.OUT_OF_RANGE: 400,
+    grpc.StatusCode.UNAUTHENTICATED: 401,
+    grpc.StatusCode.PERMISSION_DENIED: 403,
+    grpc.StatusCode.NOT_FOUND: 404,
+    grpc.StatusCode.ALREADY_EXISTS: 409,
+    grpc.StatusCode.ABORTED: 409,
+    grpc.StatusCode.FAILED_PRECONDITION: 409,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: 429,
+    grpc.StatusCode.CANCELLED: 499,
+    grpc.StatusCode.UNIMPLEMENTED: 501,
+    grpc.StatusCode.UNAVAILABLE: 503,
+    grpc.StatusCode.DEADLINE_EXCEEDED: 504,
+}
+
+
+class ApiError(Exception):
+    """An answer the gateway itself gives (auth, rate limits, its own validation)."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or {}
+        self.headers = headers or {}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> DecimalJSONResponse:
+    body = {"error": {"code": code, "message": message, "details": details or {}}}
+    return DecimalJSONResponse(body, status_code=status, headers=headers)
+
+
+def from_rpc_error(error: grpc.aio.AioRpcError, service: str) -> ApiError:
+    code = error.code()
+    status = STATUS_OF.get(code, 500)
+    info = error_info(error)
+    details: dict[str, Any] = {"service": service}
+    reason = code.name
+    if info is not None:
+        reason = info.reason or reason
+        details.update(info.metadata)
+    message = error.details() or code.name.lower()
+    if code == grpc.StatusCode.FAILED_PRECONDITION and reason in UNPROCESSABLE_REASONS:
+        status = 422
+    if code == grpc.StatusCode.UNIMPLEMENTED:
+        reason = "NOT_LANDED"
+        message = (
+            f"This capability has not landed yet: the {service} service does not implement "
+            f"it yet ({message})."
+        )
+    elif code == grpc.StatusCode.UNAVAILABLE:
+        message = f"The {service} service is unavailable right now; try again shortly."
+    elif code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        message = f"The {service} service did not answer in time."
+    elif status == 500:
+        reason = "INTERNAL"
+        message = f"The {service} service failed; the request id identifies it in the logs."
+    return ApiError(status, reason, message, details)
+
+
+def from_domain_error(error: DomainError) -> ApiError:
+    status = STATUS_OF.get(error.code, 500)
+    return ApiError(status, error.reason, error.message, dict(error.metadata))
+
+
+def _field_of(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or (str(loc[0]) if loc else "body")
+
+
+async def handle_validation(request: Request, exc: RequestValidationError) -> DecimalJSONResponse:
+    errors = exc.errors()
+    first = errors[0] if errors else {"loc": ("body",), "msg": "is invalid"}
+    field = _field_of(tuple(first.get("loc", ())))
+    problems = [
+        {"field": _field_of(tuple(e.get("loc", ()))), "message": str(e.get("msg", ""))}
+        for e in errors[:20]
+    ]
+    return error_response(
+        400,
+        "INVALID_ARGUMENT",
+        f"{field}: {first.get('msg', 'is invalid')}",
+        {"field": field, "problems": problems},
+    )
+
+
+async def handle_api_error(request: Request, exc: ApiError) -> DecimalJSONResponse:
+    return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+
+
+async def handle_domain_error(request: Request, exc: DomainError) -> DecimalJSONResponse:
+    api = from_domain_error(exc)
+    return error_response(api.status, api.code, api.message, api.details)
+
+
+async def handle_http_error(request: Request, exc: StarletteHTTPException) -> DecimalJSONResponse:
+    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "HTTP_ERROR")
+    return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)

@@ -1,0 +1,244 @@
+"""The cost routes, in exactly the shapes existing clients use. `provider_id` is a connected
+cloud account's id."""
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from costgrid.budgets.v1 import service_pb2 as budgets_pb
+from costgrid.budgets.v1 import service_pb2_grpc as budgets_grpc
+from costgrid.ingest.v1 import service_pb2 as ingest_pb
+from costgrid.ingest.v1 import service_pb2_grpc as ingest_grpc
+from fastapi import Depends, Header, Query, Request
+from pydantic import BaseModel, Field
+
+from services.common.caller import Caller
+from services.gateway.http import protojson
+from services.gateway.http.auth import require
+from services.gateway.http.cost_views import forecast_json, overview_json, trend_json
+from services.gateway.http.jsonio import DecimalJSONResponse
+from services.gateway.http.proto_routes import Rpc, route
+from services.gateway.http.registry import RouteInfo, Router, call
+from services.gateway.http.schemas import Amount, model_for
+
+ProviderId = Annotated[int | None, Query(ge=1, le=2**63 - 1, description="A cloud account id")]
+Day = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD (UTC)")]
+Currency = Annotated[str, Query(pattern=r"^[A-Z]{3}$", description="ISO 4217, e.g. USD")]
+
+
+class SyncBody(BaseModel):
+    model_config = {"extra": "forbid"}
+    days_back: int | None = Field(default=None, ge=1, le=365)
+    account_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = None
+
+
+class SyncStarted(BaseModel):
+    job_id: int
+    status: str
+
+
+class Span(BaseModel):
+    amount: Amount
+    currency: str
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
+
+
+class ProviderAmount(BaseModel):
+    provider_id: int
+    name: str
+    provider: str | None
+    amount: Amount
+
+
+class OverviewBlock(BaseModel):
+    current_month: Span
+    last_month: Span
+    mom_change_percent: Amount | None
+    daily_average: Span
+    month_end_forecast: Span
+    by_provider: list[ProviderAmount]
+
+
+class Overview(OverviewBlock):
+    providers_present: list[str | None]
+    currencies: list[OverviewBlock]
+
+
+class TrendPoint(BaseModel):
+    date: str
+    amount: Amount
+    currency: str
+    breakdown: dict[str, Amount]
+
+
+class Trend(BaseModel):
+    period: dict[str, str]
+    granularity: str
+    group_by: str | None
+    data: list[TrendPoint]
+
+
+class ForecastDay(BaseModel):
+    date: str
+    amount: Amount
+    lower: Amount
+    upper: Amount
+
+
+class ForecastBlock(BaseModel):
+    currency: str
+    projected_total: Amount
+    confidence_interval: dict[str, Amount]
+    method: str | None
+    history_days: int
+    daily: list[ForecastDay]
+
+
+class Forecast(ForecastBlock):
+    forecast_days: int
+    period: dict[str, str]
+    currencies: list[ForecastBlock]
+
+
+def _info(spec: str, role: str, service: str, rpc: str, summary: str, **kw: Any) -> RouteInfo:
+    method, path = spec.split(" ", 1)
+    return RouteInfo(method, path, role, service, rpc, summary, tag="costs", **kw)
+
+
+def _sync(method: str) -> Rpc:
+    return Rpc(ingest_pb, ingest_grpc, "SyncService", method)
+
+
+def _anomalies(method: str) -> Rpc:
+    return Rpc(budgets_pb, budgets_grpc, "AnomalyService", method)
+
+
+def add_cost_routes(r: Router, default_currency: str) -> None:
+    sync_info = _info("POST /costs/sync", "member", "ingest", "SyncService.TriggerSync",
+                      "Pull fresh billing data; answers at once with the job", status=202,
+                      example={"days_back": 7})  # fmt: skip
+
+    async def trigger_sync(
+        request: Request,
+        caller: Annotated[Caller, Depends(require("member"))],
+        body: SyncBody | None = None,
+        idempotency_key: Annotated[
+            str | None, Header(alias="Idempotency-Key", max_length=200)
+        ] = None,
+    ) -> DecimalJSONResponse:
+        message = ingest_pb.TriggerSyncRequest(
+            account_ids=(body.account_ids or []) if body else [],
+            days_back=(body.days_back or 0) if body else 0,
+            request_id=idempotency_key or uuid.uuid4().hex,
+        )
+        answer = await call(request, "ingest", ingest_grpc.SyncServiceStub, "TriggerSync", message)
+        status = protojson.enum_name(ingest_pb.SyncJobStatus.DESCRIPTOR, answer.status)
+        return DecimalJSONResponse({"job_id": answer.job_id, "status": status}, status_code=202)
+
+    r.add(sync_info, trigger_sync, SyncStarted)
+    route(r, "GET /costs/sync", "viewer", _sync("ListSyncJobs"), "Sync jobs, newest first",
+          tag="costs")  # fmt: skip
+    route(r, "GET /costs/sync/{job_id}", "viewer", _sync("GetSyncJob"),
+          "A sync job's progress, per account", unwrap="sync_job", tag="costs")  # fmt: skip
+
+    async def overview(
+        request: Request,
+        caller: Annotated[Caller, Depends(require("viewer"))],
+        as_of_date: Day | None = None,
+        currency: Currency | None = None,
+    ) -> DecimalJSONResponse:
+        message = ingest_pb.GetOverviewRequest(as_of_date=as_of_date or "")
+        answer = await call(
+            request, "ingest", ingest_grpc.CostQueryServiceStub, "GetOverview", message
+        )
+        return DecimalJSONResponse(overview_json(answer, currency or "", default_currency))
+
+    r.add(_info("GET /costs/overview", "viewer", "ingest", "CostQueryService.GetOverview",
+                "This month against last, per cloud account"), overview, Overview)  # fmt: skip
+
+    async def trend(
+        request: Request,
+        caller: Annotated[Caller, Depends(require("viewer"))],
+        provider_id: ProviderId = None,
+        days: Annotated[int, Query(ge=1, le=365)] = 30,
+        granularity: Literal["day", "week", "month"] = "day",
+        group_by: Annotated[
+            str | None, Query(pattern=r"^(provider|service|region|account|tag:.{1,100})$")
+        ] = None,
+        as_of_date: Day | None = None,
+    ) -> DecimalJSONResponse:
+        message = ingest_pb.GetTrendRequest(
+            days=days,
+            granularity=protojson.enum_number(
+                ingest_pb.Granularity.DESCRIPTOR, granularity, "granularity"
+            ),
+            group_by=group_by or "",
+            account_ids=[provider_id] if provider_id else [],
+            as_of_date=as_of_date or "",
+        )
+        answer = await call(
+            request, "ingest", ingest_grpc.CostQueryServiceStub, "GetTrend", message
+        )
+        return DecimalJSONResponse(trend_json(answer, granularity, group_by or ""))
+
+    r.add(_info("GET /costs/trend", "viewer", "ingest", "CostQueryService.GetTrend",
+                "Cost over time, optionally split by a dimension"), trend, Trend)  # fmt: skip
+
+    async def forecast(
+        request: Request,
+        caller: Annotated[Caller, Depends(require("viewer"))],
+        days: Literal[30, 60, 90] = 30,
+        provider_id: ProviderId = None,
+        confidence_level: Annotated[str | None, Query(pattern=r"^\d{1,2}(\.\d+)?$")] = None,
+        currency: Currency | None = None,
+    ) -> DecimalJSONResponse:
+        message = budgets_pb.GetForecastRequest(
+            days=days,
+            account_ids=[provider_id] if provider_id else [],
+            confidence_level=confidence_level or "",
+        )
+        answer = await call(
+            request, "budgets", budgets_grpc.ForecastServiceStub, "GetForecast", message
+        )
+        return DecimalJSONResponse(forecast_json(answer, currency or "", default_currency))
+
+    r.add(_info("GET /costs/forecast", "viewer", "budgets", "ForecastService.GetForecast",
+                "Projected spend with a confidence interval"), forecast, Forecast)  # fmt: skip
+
+    async def anomalies(
+        request: Request,
+        caller: Annotated[Caller, Depends(require("viewer"))],
+        provider_id: ProviderId = None,
+        days: Annotated[int, Query(ge=1, le=365)] = 30,
+        status: Literal["active", "dismissed"] | None = None,
+        page_size: Annotated[int, Query(ge=0, le=500)] = 0,
+        page_token: Annotated[str, Query(max_length=2000)] = "",
+    ) -> DecimalJSONResponse:
+        message = budgets_pb.ListAnomaliesRequest(
+            page_size=page_size,
+            page_token=page_token,
+            account_ids=[provider_id] if provider_id else [],
+            days=days,
+        )
+        if status:
+            message.status = protojson.enum_number(
+                budgets_pb.AnomalyStatus.DESCRIPTOR, status, "status"
+            )
+        answer = await call(
+            request, "budgets", budgets_grpc.AnomalyServiceStub, "ListAnomalies", message
+        )
+        return DecimalJSONResponse(protojson.to_json(answer))
+
+    r.add(_info("GET /costs/anomalies", "viewer", "budgets", "AnomalyService.ListAnomalies",
+                "Days whose spend fell outside the expected range"), anomalies,
+          model_for(budgets_pb.ListAnomaliesResponse.DESCRIPTOR, output=True))  # fmt: skip
+    route(r, "GET /costs/anomalies/{anomaly_id}", "viewer", _anomalies("GetAnomaly"),
+          "Get an anomaly with its root causes", unwrap="anomaly", tag="costs")  # fmt: skip
+    route(r, "POST /costs/anomalies/{anomaly_id}/dismiss", "member", _anomalies("DismissAnomaly"),
+          "Dismiss an anomaly with a reason", example={"reason": "Planned migration"}, body="",
+          unwrap="anomaly", tag="costs")  # fmt: skip
+    route(r, "GET /costs/anomaly-settings", "viewer", _anomalies("GetAnomalySettings"),
+          "Thresholds that keep noise out", unwrap="settings", tag="costs")  # fmt: skip
+    route(r, "PATCH /costs/anomaly-settings", "member", _anomalies("UpdateAnomalySettings"),
+          "Change the thresholds (only the fields sent)", example={"min_impact_percent": 20},
+          body="settings", mask=True, unwrap="settings", tag="costs")  # fmt: skip

@@ -1,0 +1,37 @@
+"""The gateway's own settings on top of the kit's (env COSTGRID_*, read once)."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+
+from services.common.settings import Settings
+
+
+class GatewaySettings(Settings):
+    # Where the REST API listens; port 0 picks a free one (tests read the bound port).
+    gateway_http_addr: str = "127.0.0.1:8080"
+    # Token bucket per API token: sustained requests per second and burst; 0 disables.
+    rate_limit_per_second: float = 50.0
+    rate_limit_burst: int = 100
+    # Creates the default organization's first admin token on start (its hash is stored).
+    bootstrap_token: SecretStr | None = None
+    default_org_id: str = "default"
+    # How long a verified token is trusted before it is looked up again. Revoking through
+    # this gateway takes effect at once; other replicas see it within this time.
+    auth_cache_seconds: float = 1.0
+    # Deadline of each call to a service.
+    grpc_timeout_seconds: float = 10.0
+    # Currency shown in cost answers when an organization has no cost data yet.
+    default_currency: str = "USD"
+
+    @property
+    def http_host_port(self) -> tuple[str, int]:
+        host, _, port = self.gateway_http_addr.rpartition(":")
+        return host or "127.0.0.1", int(port)
+
+
+def gateway_settings(settings: Settings) -> GatewaySettings:
+    """The kit hands every service its base Settings; the gateway's extras come from the env."""
+    if isinstance(settings, GatewaySettings):
+        return settings
+    return GatewaySettings(**settings.model_dump())
