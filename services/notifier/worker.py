@@ -108,12 +108,18 @@ class DeliveryWorker:
         self, row: Row[Any], channel: Row[Any] | None, alert: dict[str, Any]
     ) -> None:
         try:
-            result = await self._attempt(row, channel, alert)
+            try:
+                result = await self._attempt(row, channel, alert)
+            except Exception as exc:  # a bug, not the receiver: visible, retried, dead-lettered
+                log.exception("notifier.send_crashed", delivery_id=row.id)
+                result = AttemptResult(
+                    ok=False, error=f"internal error: {type(exc).__name__}: {exc}", retryable=True
+                )
             await record(self._db, self._ctx, row, result)
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("notifier.delivery_crashed", delivery_id=row.id)
+        except Exception:  # the database: the lease runs out and the delivery is claimed again
+            log.exception("notifier.record_failed", delivery_id=row.id)
         finally:
             self._in_flight[row.channel_id] -= 1
             self._tasks.discard(asyncio.current_task())  # type: ignore[arg-type]

@@ -47,6 +47,7 @@ class Receiver:
         self.received: list[Received] = []  # every request that passed the checks
         self.rejected: list[str] = []  # why requests were refused (400)
         self.script: list[Scripted] = []
+        self.arrivals: list[float] = []  # when each request arrived, whatever its answer
         self.arrived = threading.Condition()
         self._release = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -69,6 +70,10 @@ class Receiver:
     def fail(self, status: int, times: int = 1, retry_after: float | None = None) -> None:
         headers = {"Retry-After": str(int(retry_after))} if retry_after is not None else {}
         self.script.extend(Scripted(status, headers) for _ in range(times))
+
+    def answer_normally(self, times: int = 1) -> None:
+        """Lets the next request(s) through, so a later scripted answer hits a later one."""
+        self.script.extend(Scripted(status=0) for _ in range(times))
 
     def hang(self, seconds: float, times: int = 1) -> None:
         self.script.extend(Scripted(hang_seconds=seconds) for _ in range(times))
@@ -93,10 +98,13 @@ class Receiver:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         with self.arrived:
             self.attempts += 1
+            self.arrivals.append(time.time())
             scripted = self.script.pop(0) if self.script else None
             self.arrived.notify_all()
         if scripted and scripted.hang_seconds:
             self._release.wait(scripted.hang_seconds)
+            scripted = None
+        if scripted and scripted.status == 0:
             scripted = None
         if scripted:
             self._reply(handler, scripted.status, b'{"error":"scripted"}', scripted.headers)

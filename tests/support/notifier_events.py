@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from costgrid.budgets.v1 import events_pb2 as budget_events
 from costgrid.budgets.v1 import service_pb2 as budgets_pb
-from costgrid.common.v1 import date_range_pb2, money_pb2
+from costgrid.common.v1 import date_range_pb2, money_pb2, provider_pb2
 from costgrid.ingest.v1 import events_pb2 as ingest_events
 from costgrid.invoicing.v1 import events_pb2 as invoice_events
 from costgrid.metering.v1 import events_pb2 as metering_events
@@ -68,6 +68,7 @@ def anomaly(org_id: str, account_id: int = 3, severity: str = "HIGH") -> tuple[s
             scope=budgets_pb.ANOMALY_SCOPE_SERVICE,
             account_id=account_id,
             account_name="prod-aws",
+            provider=provider_pb2.PROVIDER_AWS,
             service="Amazon EC2",
             expected_low=_usd("100"),
             expected_high=_usd("140"),
@@ -88,6 +89,7 @@ def sync_failed(org_id: str, account_id: int = 3) -> tuple[str, Message]:
         job_id=1,
         account_id=account_id,
         account_name="prod-aws",
+        provider=provider_pb2.PROVIDER_AWS,
         reason="PROVIDER_AUTH_FAILED",
         message="The AWS role can no longer be assumed; update the account's credentials.",
     )

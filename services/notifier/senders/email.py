@@ -56,6 +56,9 @@ def _send_blocking(ctx: SendContext, target: Target, message: EmailMessage) -> i
     else:
         client = _SMTP(timeout=ctx.timeout)
     client.policy = ctx.policy  # type: ignore[attr-defined]
+    # smtplib verifies STARTTLS and TLS certificates against the name given to __init__,
+    # which connect() alone does not set.
+    client._host = host
     try:
         client.connect(host, port)
         client.ehlo()

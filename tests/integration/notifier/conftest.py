@@ -23,7 +23,7 @@ from tests.fakes.notifier_smtp import self_signed
 from tests.support.grpc_client import channel_as
 
 
-def test_config(cert: Path, **overrides: object) -> NotifierConfig:
+def notifier_config(cert: Path, **overrides: object) -> NotifierConfig:
     values: dict[str, object] = {
         "allowed_cidrs": ["127.0.0.0/8"],
         "allow_plain_http": True,
@@ -44,11 +44,36 @@ def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return self_signed(tmp_path_factory.mktemp("notifier-tls"))
 
 
+class Notifier:
+    """The service under test; `restart()` brings it back on the same address."""
+
+    def __init__(self, settings, config: NotifierConfig) -> None:
+        self._settings, self._config = settings, config
+        self.running: RunningService | None = None
+        self.address = ""
+
+    async def start(self) -> None:
+        addr = self.address or "127.0.0.1:0"
+        settings = self._settings.model_copy(update={"notifier_addr": addr})
+        self.running = await start(definition(self._config), settings)
+        self.address = self.running.address
+
+    async def stop(self) -> None:
+        if self.running is not None:
+            await self.running.stop(grace=1)
+            self.running = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+
 @pytest.fixture(scope="session")
-async def notifier(settings, cert) -> AsyncIterator[RunningService]:
-    running = await start(definition(test_config(cert[0])), settings)
-    yield running
-    await running.stop(grace=1)
+async def notifier(settings, cert) -> AsyncIterator[Notifier]:
+    service = Notifier(settings, notifier_config(cert[0]))
+    await service.start()
+    yield service
+    await service.stop()
 
 
 @pytest.fixture(scope="session")
@@ -147,17 +172,17 @@ async def rule_for(
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[object]], timeout: float = 10.0, interval: float = 0.05
+    probe: Callable[[], Awaitable[object]], within: float = 10.0, interval: float = 0.05
 ) -> object:
     """Polls until `probe` returns something truthy; fails with the last value otherwise."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     value: object = None
     while time.monotonic() < deadline:
         value = await probe()
         if value:
             return value
         await asyncio.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s; last value: {value!r}")
+    raise AssertionError(f"condition not met within {within}s; last value: {value!r}")
 
 
 async def deliveries(org: Org, **filters: object) -> list[pb.Delivery]:
@@ -165,7 +190,9 @@ async def deliveries(org: Org, **filters: object) -> list[pb.Delivery]:
     return list(response.deliveries)
 
 
-async def settled(org: Org, count: int, timeout: float = 10.0, **filters: object) -> list[pb.Delivery]:
+async def settled(
+    org: Org, count: int, within: float = 10.0, **filters: object
+) -> list[pb.Delivery]:
     """Waits until `count` deliveries exist and none is still pending."""
 
     async def probe() -> list[pb.Delivery] | None:
@@ -173,4 +200,4 @@ async def settled(org: Org, count: int, timeout: float = 10.0, **filters: object
         done = len(found) >= count and all(d.status != pb.DELIVERY_STATUS_PENDING for d in found)
         return found if done else None
 
-    return await eventually(probe, timeout)  # type: ignore[return-value]
+    return await eventually(probe, within)  # type: ignore[return-value]
