@@ -58,18 +58,19 @@ def rank(
         for key in set(actual) | set(weekly):
             usual = median(weekly[key]) if weekly.get(key) else Decimal(0)
             rises[(dimension, key)] = actual[key] - usual
-    total_rise = sum((v for (d, _), v in rises.items() if d == Dimension.REGION), start=Decimal(0))
+    total_rise = sum(
+        (v for (d, _), v in rises.items() if d == Dimension.REGION), start=Decimal(0)
+    )
     if total_rise <= 0:
         return []
-    causes = [
-        _cause(Dimension.ACCOUNT, account[0], account[1], total_rise, total_rise),
-        *(
-            _cause(d, key, key or "(global)", rise, total_rise)
-            for (d, key), rise in rises.items()
-            if rise > 0
-        ),
-    ]
-    causes.sort(key=lambda c: (-c.contribution_percent, c.dimension, c.key))
+    causes = [_cause(Dimension.ACCOUNT, account[0], account[1], total_rise, total_rise)]
+    for dimension, _ in dims:
+        # Shares of what rose within the dimension: parts that fell do not offset them.
+        rose = {key: v for (d, key), v in rises.items() if d == dimension and v > 0}
+        whole = sum(rose.values(), start=Decimal(0))
+        causes += [_cause(dimension, k, k or "(global)", v, whole) for k, v in rose.items()]
+    order = {Dimension.ACCOUNT: 0, Dimension.SERVICE: 1, Dimension.REGION: 2}
+    causes.sort(key=lambda c: (-c.contribution_percent, -c.impact, order[c.dimension], c.key))
     return causes[:MAX_CAUSES]
 
 

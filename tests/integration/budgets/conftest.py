@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+import grpc
 import pytest
 from costgrid.budgets.v1 import service_pb2_grpc as grpc_budgets
 from sqlalchemy import text
@@ -36,15 +37,21 @@ class Tenant:
     service: RunningService
     messaging: Messaging
     settings: object
+    # Channels close when collected, so each caller's stubs are kept for the test.
+    _stubs: dict[tuple[str, str], Stubs] = field(default_factory=dict)
 
     def stubs(self, role: str = "member", org_id: str | None = None) -> Stubs:
-        caller = Caller(org_id or self.org_id, role, f"user:{role}")
-        channel = channel_as(self.service.address, self.settings, caller)  # type: ignore[arg-type]
-        return Stubs(
-            grpc_budgets.BudgetServiceStub(channel),
-            grpc_budgets.ForecastServiceStub(channel),
-            grpc_budgets.AnomalyServiceStub(channel),
-        )
+        key = (org_id or self.org_id, role)
+        if key not in self._stubs:
+            caller = Caller(key[0], role, f"user:{role}")
+            channel = channel_as(self.service.address, self.settings, caller)  # type: ignore[arg-type]
+            self._stubs[key] = Stubs(
+                channel,
+                grpc_budgets.BudgetServiceStub(channel),
+                grpc_budgets.ForecastServiceStub(channel),
+                grpc_budgets.AnomalyServiceStub(channel),
+            )
+        return self._stubs[key]
 
     async def send(self, account_id: int, window, costs, **kwargs) -> str:  # type: ignore[no-untyped-def]
         """Publishes a costs.updated event and waits until the service has applied it."""
@@ -56,14 +63,15 @@ class Tenant:
 
 @dataclass
 class Stubs:
+    channel: grpc.aio.Channel
     budgets: grpc_budgets.BudgetServiceStub
     forecasts: grpc_budgets.ForecastServiceStub
     anomalies: grpc_budgets.AnomalyServiceStub
 
 
-async def applied(service: RunningService, event_id: str, timeout: float = 15) -> None:
+async def applied(service: RunningService, event_id: str, seconds: float = 15) -> None:
     assert service.runtime.db is not None
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + seconds
     while asyncio.get_running_loop().time() < deadline:
         async with service.runtime.db.transaction() as session:
             found = await session.execute(
@@ -72,7 +80,7 @@ async def applied(service: RunningService, event_id: str, timeout: float = 15) -
             if found.first():
                 return
         await asyncio.sleep(0.05)
-    raise AssertionError(f"event {event_id} was not applied within {timeout}s")
+    raise AssertionError(f"event {event_id} was not applied within {seconds}s")
 
 
 @pytest.fixture(scope="module")
