@@ -12,9 +12,12 @@ any days_back window); the task's window then becomes the span of days replaced.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.db import Database
 from services.common.logging import get_logger
 from services.ingest import events, secrets, storage
 from services.ingest import repository_accounts as accounts
@@ -23,10 +26,11 @@ from services.ingest.connectors.base import AccountConfig, ConnectorError
 from services.ingest.connectors.focus import iter_focus_batches, iter_sources
 from services.ingest.connectors.registry import account_config, build_connector
 from services.ingest.deps import Deps
-from services.ingest.domain.cost_items import DateWindow
+from services.ingest.domain.cost_items import CostLineItem, DateWindow
 from services.ingest.domain.sync import FAILED, SUCCEEDED
 from services.ingest.repository_accounts import AccountRow
 from services.ingest.repository_sync import TaskRow
+from services.ingest.storage import StoreResult
 from services.ingest.storage_chunks import Chunk, Owner, batch_chunks, item_chunks, threaded
 
 log = get_logger(__name__)
@@ -66,20 +70,53 @@ async def load_account(deps: Deps, task: TaskRow) -> AccountRow:
     return account
 
 
-def _producer(config: AccountConfig, owner: Owner, window: DateWindow | None):
-    if window is None:
+Producer = Callable[[], Iterator[Chunk]]
 
-        def focus() -> Iterator[Chunk]:
-            for source in iter_sources(config):
-                yield from batch_chunks(iter_focus_batches(source), owner)
 
-        return focus
-    connector = build_connector(config)  # a misconfigured account fails here, in our thread
+def focus_producer(config: AccountConfig, owner: Owner) -> Producer:
+    """Every export file of the account, through the vectorized FOCUS reader."""
 
-    def fetch() -> Iterator[Chunk]:
-        return item_chunks(connector.fetch(window), owner, window)
+    def focus() -> Iterator[Chunk]:
+        for source in iter_sources(config):
+            yield from batch_chunks(iter_focus_batches(source), owner)
 
-    return fetch
+    return focus
+
+
+def items_producer(
+    items: Callable[[], Iterator[CostLineItem]], owner: Owner, window: DateWindow
+) -> Producer:
+    return lambda: item_chunks(items(), owner, window)
+
+
+async def store(
+    db: Database, account: AccountRow, window: DateWindow | None, produce: Producer
+) -> StoreResult:
+    """Stores a window (None: the account's whole history) with its `costs.updated`, in a
+    transaction of its own: imports outside a sync job (demo data, benchmarks)."""
+    if window is not None:
+        # New months' partitions in a short transaction of their own: creating one locks the
+        # parent table, which must not last for a whole sync.
+        async with db.transaction() as session:
+            await storage.ensure_partitions(
+                await raw_connection(session), storage.months_of(window)
+            )
+    async with db.transaction() as session:
+        result = await store_in(session, account, window, produce)
+    return result
+
+
+async def store_in(
+    session: AsyncSession, account: AccountRow, window: DateWindow | None, produce: Producer
+) -> StoreResult:
+    """Replace-window storage plus `costs.updated`, inside the caller's transaction."""
+    owner = owner_of(account)
+    conn = await raw_connection(session)
+    result = await storage.replace_window(conn, owner, window, threaded(produce))
+    await accounts.mark_synced(session, account.id)
+    if result.window is not None:
+        await events.costs_updated(session, owner, account.name, result.window, result.daily)
+    return result
 
 
 async def run_task(deps: Deps, task: TaskRow, worker: uuid.UUID) -> Outcome:
@@ -87,11 +124,12 @@ async def run_task(deps: Deps, task: TaskRow, worker: uuid.UUID) -> Outcome:
     owner = owner_of(account)
     credentials = secrets.unseal(deps.box, account.org_id, account.id, account.credentials_sealed)
     config = account_config(account.provider, account.settings, credentials, account.endpoint)
-    window = None if account.provider == "FOCUS_FILE" else task.window
-    produce = _producer(config, owner, window)
-    if window is not None:
-        # New months' partitions in a short transaction of their own: creating one locks the
-        # parent table, which must not last for a whole sync.
+    if account.provider == "FOCUS_FILE":
+        window, produce = None, focus_producer(config, owner)
+    else:
+        connector = build_connector(config)  # a misconfigured account fails here
+        window = task.window
+        produce = items_producer(lambda: connector.fetch(task.window), owner, task.window)
         async with deps.db.transaction() as session:
             await storage.ensure_partitions(
                 await raw_connection(session), storage.months_of(window)
@@ -99,14 +137,10 @@ async def run_task(deps: Deps, task: TaskRow, worker: uuid.UUID) -> Outcome:
     async with deps.db.transaction() as session:
         if not await repo.lock_owned(session, task.id, worker):
             raise LeaseLost(f"task {task.id} was taken over by another worker")
-        conn = await raw_connection(session)
-        result = await storage.replace_window(conn, owner, window, threaded(produce))
+        result = await store_in(session, account, window, produce)
         done = result.window or task.window
         await repo.finish_task(session, task.id, SUCCEEDED, result.rows, done)
-        await accounts.mark_synced(session, account.id)
         await repo.settle_job(session, task.job_id)
-        if result.window is not None:
-            await events.costs_updated(session, owner, account.name, result.window, result.daily)
         await events.sync_completed(session, task.job_id, owner, account.name, done, result.rows)
     log.info("sync.task_succeeded", task_id=task.id, account_id=account.id, rows=result.rows)
     return Outcome(result.rows, done)
