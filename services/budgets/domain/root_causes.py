@@ -70,7 +70,7 @@ def rank(
         whole = sum(rose.values(), start=Decimal(0))
         causes += [_cause(dimension, k, k or "(global)", v, whole) for k, v in rose.items()]
     order = {Dimension.ACCOUNT: 0, Dimension.SERVICE: 1, Dimension.REGION: 2}
-    causes.sort(key=lambda c: (-c.contribution_percent, -c.impact, order[c.dimension], c.key))
+    causes.sort(key=lambda c: (-c.contribution_percent, order[c.dimension], -c.impact, c.key))
     return causes[:MAX_CAUSES]
 
 
