@@ -123,17 +123,15 @@ class CostQueries:
         period = q.trend_period(q.parse_day(query.as_of_date, "as_of_date", self._today()), days)
         async with self._db.transaction() as session:
             labels = await _labels(session, query.filters, dimension)
-            totals, parts = await _sums(
-                session, period, query.granularity, dimension, query.filters
+            groups = await _groups(
+                session, period, query.granularity, dimension, query.filters, labels
             )
+        currencies = sorted({currency for _, currency in groups})
         points = []
-        currencies = sorted({currency for _, currency in totals})
         for bucket in q.bucket_starts(period, query.granularity):
             for currency in currencies:
-                total = sum(totals.get((bucket, currency), {}).values(), fig.ZERO)
-                split = _parts(parts, totals, (bucket, currency), dimension)
-                breakdown = fig.shares(split, total, labels) if dimension else []
-                points.append(TrendPoint(bucket, currency, total, breakdown))
+                total, shares = groups.get((bucket, currency), (fig.ZERO, []))
+                points.append(TrendPoint(bucket, currency, total, shares))
         return Trend(period, points)
 
     async def breakdown(
@@ -143,13 +141,11 @@ class CostQueries:
         n = q.top_n(top_n)
         async with self._db.transaction() as session:
             labels = await _labels(session, filters, dimension)
-            totals, parts = await _sums(session, period, None, dimension, filters)
-        splits = []
-        for key in sorted(totals, key=lambda k: k[1]):
-            total = sum(totals[key].values(), fig.ZERO)
-            amounts = _parts(parts, totals, key, dimension)
-            splits.append(fig.top_split(key[1], total, amounts, n, labels))
-        return splits
+            groups = await _groups(session, period, None, dimension, filters, labels)
+        return [
+            fig.top_split(currency, *groups[(bucket, currency)], n)
+            for bucket, currency in sorted(groups, key=lambda k: k[1])
+        ]
 
     async def sum_costs(self, account_id: int, period: q.Period) -> AccountTotals:
         if account_id <= 0:
@@ -229,32 +225,32 @@ async def _labels(
     return {"": fig.UNTAGGED_LABEL} if dimension.is_tag else {}
 
 
-Sums = dict[tuple[date, str], dict[str, Decimal]]
+Groups = dict[tuple[date, str], tuple[Decimal, list[fig.Share]]]
 
 
-async def _sums(
+async def _groups(
     session: AsyncSession,
     period: q.Period,
     granularity: q.Granularity | None,
     dimension: q.Dimension | None,
     filters: q.Filters,
-) -> tuple[Sums, Sums]:
-    """Totals per (bucket, currency) split by the dimension, and, for a tag, its values."""
+    labels: dict[str, str],
+) -> Groups:
+    """Per (bucket, currency): the total and its shares by the dimension, largest first."""
     org = current_caller().org_id
     column = dimension.name if dimension and not dimension.is_tag else None
-    totals = fig.group_sums(
-        await repo.rollup_sums(session, org, period, granularity, column, filters)
-    )
-    if not (dimension and dimension.is_tag):
-        return totals, totals
-    tags = await repo.tag_sums(session, org, period, granularity, dimension.tag_key, filters)
-    return totals, fig.group_sums(tags)
-
-
-def _parts(
-    parts: Sums, totals: Sums, key: tuple[date, str], dimension: q.Dimension | None
-) -> dict[str, Decimal]:
+    rows = await repo.ranked_sums(session, org, period, granularity, column, filters)
+    groups: Groups = {}
+    for bucket, currency, key, amount, total, percent in rows:
+        entry = groups.get((bucket, currency))
+        if entry is None:
+            entry = groups[(bucket, currency)] = (total, [])
+        if column:
+            entry[1].append(fig.Share(key, labels.get(key, key), amount, percent))
     if dimension and dimension.is_tag:
-        total = sum(totals.get(key, {}).values(), fig.ZERO)
-        return fig.with_untagged(parts.get(key, {}), total)
-    return parts.get(key, {})
+        tags = fig.group_sums(
+            await repo.tag_sums(session, org, period, granularity, dimension.tag_key, filters)
+        )
+        for key, (total, shares) in groups.items():
+            shares.extend(fig.shares(fig.with_untagged(tags.get(key, {}), total), total, labels))
+    return groups

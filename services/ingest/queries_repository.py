@@ -1,5 +1,9 @@
 """Every SQL statement of the cost queries. They read the daily rollups, never line items.
 
+Questions that need no service or region read `daily_account_totals` (the rollups summed
+per account, day, provider and currency, kept by triggers; see migration 0003): ~40x
+fewer rows for the same answer.
+
 Aggregation happens in PostgreSQL (GROUP BY, date_trunc, FILTER), so Python only sees
 one row per (bucket, currency, group). Fragments composed below come from fixed tables
 of SQL text, never from a caller's input; values are always bound parameters.
@@ -30,6 +34,8 @@ _KEYS = {
     "account": "account_id::text",
     None: "''",
 }
+# Dimensions `daily_account_totals` can answer; the others need the full rollups.
+_ACCOUNT_LEVEL = {None, "provider", "account"}
 _PROVIDER_ACCOUNTS = (
     "account_id IN (SELECT id FROM cloud_accounts WHERE org_id = :org AND provider = :provider)"
 )
@@ -74,7 +80,7 @@ async def overview_sums(
             " coalesce(sum(amount) FILTER (WHERE day >= :cur_start), 0),"
             " coalesce(sum(amount) FILTER (WHERE day < :cur_start), 0),"
             " coalesce(sum(amount) FILTER (WHERE day <= :same_end), 0)"
-            " FROM daily_rollups"
+            " FROM daily_account_totals"
             " WHERE org_id = :org AND day BETWEEN :start AND :end"
             " GROUP BY currency, account_id, provider"
         ),
@@ -100,26 +106,35 @@ def _filters_sql(filters: Filters, provider_column: bool) -> tuple[str, dict[str
     return "".join(f" AND {clause}" for clause in clauses), params
 
 
-async def rollup_sums(
+async def ranked_sums(
     session: AsyncSession,
     org_id: str,
     period: Period,
     granularity: Granularity | None,
     dimension: str | None,
     filters: Filters,
-) -> list[tuple[date, str, str, Decimal]]:
-    """(bucket, currency, group key, amount); granularity None sums the whole period."""
+) -> list[tuple[date, str, str, Decimal, Decimal, Decimal | None]]:
+    """(bucket, currency, group key, amount, bucket total, percent of it), in answer order.
+
+    Granularity None sums the whole period. Ranking and shares are computed here so that
+    a wide answer (90 days by service) costs Python nothing but reading the rows.
+    """
     where, params = _filters_sql(filters, provider_column=True)
+    table = "daily_account_totals" if dimension in _ACCOUNT_LEVEL else "daily_rollups"
     result = await session.execute(
         text(
-            f"SELECT {_BUCKETS[granularity]} AS bucket, currency, {_KEYS[dimension]} AS key,"
-            " sum(amount) FROM daily_rollups"
+            "SELECT bucket, currency, key, amount, sum(amount) OVER w,"
+            " round(amount * 100 / nullif(sum(amount) OVER w, 0), 2)"
+            f" FROM (SELECT {_BUCKETS[granularity]} AS bucket, currency,"
+            f" {_KEYS[dimension]} AS key, sum(amount) AS amount FROM {table}"
             f" WHERE org_id = :org AND day BETWEEN :start AND :end{where}"
-            " GROUP BY 1, 2, 3"
+            " GROUP BY 1, 2, 3) g"
+            " WINDOW w AS (PARTITION BY bucket, currency)"
+            ' ORDER BY bucket, currency, amount DESC, key COLLATE "C"'
         ),
         {"org": org_id, "start": period.start, "end": period.end, **params},
     )
-    return [tuple(row) for row in result]  # type: ignore[misc]
+    return result.all()  # type: ignore[return-value]
 
 
 async def tag_sums(
@@ -142,7 +157,7 @@ async def tag_sums(
         ),
         {"org": org_id, "tag_key": tag_key, "start": period.start, "end": period.end, **params},
     )
-    return [tuple(row) for row in result]  # type: ignore[misc]
+    return result.all()  # type: ignore[return-value]
 
 
 async def service_sums(
@@ -157,4 +172,4 @@ async def service_sums(
         ),
         {"org": org_id, "account": account_id, "start": period.start, "end": period.end},
     )
-    return [tuple(row) for row in result]  # type: ignore[misc]
+    return result.all()  # type: ignore[return-value]

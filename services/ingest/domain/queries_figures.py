@@ -104,14 +104,9 @@ def with_untagged(tagged: dict[str, Decimal], total: Decimal) -> dict[str, Decim
     return {**tagged, "": rest} if rest != ZERO else dict(tagged)
 
 
-def top_split(
-    currency: str,
-    total: Decimal,
-    amounts: dict[str, Decimal],
-    n: int,
-    labels: dict[str, str] | None = None,
-) -> Split:
-    items = shares(amounts, total, labels)[:n]
+def top_split(currency: str, total: Decimal, ranked_shares: list[Share], n: int) -> Split:
+    """The first `n` of shares ranked largest first; the rest summed into `other`."""
+    items = ranked_shares[:n]
     return Split(currency, total, items, total - sum((i.amount for i in items), ZERO))
 
 

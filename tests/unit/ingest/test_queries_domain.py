@@ -138,9 +138,8 @@ def test_a_period_must_not_end_before_it_starts():
 
 
 def test_top_split_keeps_the_largest_and_sums_the_rest_into_other():
-    split = fig.top_split(
-        "USD", Decimal("100"), {"a": Decimal(10), "b": Decimal(60), "c": Decimal(30)}, 2
-    )
+    amounts = {"a": Decimal(10), "b": Decimal(60), "c": Decimal(30)}
+    split = fig.top_split("USD", Decimal(100), fig.shares(amounts, Decimal(100)), 2)
 
     assert [(i.key, i.amount, i.percent) for i in split.items] == [
         ("b", Decimal(60), Decimal("60.00")),
@@ -152,7 +151,7 @@ def test_top_split_keeps_the_largest_and_sums_the_rest_into_other():
 @given(parts=st.dictionaries(st.text(max_size=4), money, max_size=12), n=st.integers(1, 15))
 def test_top_items_and_other_always_add_up_to_the_total(parts, n):
     total = sum(parts.values(), Decimal(0))
-    split = fig.top_split("USD", total, parts, n)
+    split = fig.top_split("USD", total, fig.shares(parts, total), n)
 
     assert sum((i.amount for i in split.items), Decimal(0)) + split.other == total
     assert len(split.items) == min(n, len(parts))
