@@ -48,6 +48,7 @@ class Receiver:
         self.rejected: list[str] = []  # why requests were refused (400)
         self.script: list[Scripted] = []
         self.arrivals: list[float] = []  # when each request arrived, whatever its answer
+        self.arrival_headers: list[dict[str, str]] = []
         self.arrived = threading.Condition()
         self._release = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -99,6 +100,7 @@ class Receiver:
         with self.arrived:
             self.attempts += 1
             self.arrivals.append(time.time())
+            self.arrival_headers.append(headers)
             scripted = self.script.pop(0) if self.script else None
             self.arrived.notify_all()
         if scripted and scripted.hang_seconds:

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
+import grpc
 import pytest
 from costgrid.notifier.v1 import service_pb2 as pb
 from costgrid.notifier.v1 import service_pb2_grpc as grpc_notifier
@@ -89,11 +90,15 @@ class Org:
     def __init__(self, address: str, settings, role: str = "admin") -> None:
         self.id = f"org-{uuid.uuid4().hex[:8]}"
         self._address, self._settings = address, settings
+        self._channels: dict[str, grpc.aio.Channel] = {}
         self.stub = self.as_role(role)
 
     def as_role(self, role: str) -> grpc_notifier.NotificationServiceStub:
-        channel = channel_as(self._address, self._settings, Caller(self.id, role, f"user:{role}"))
-        return grpc_notifier.NotificationServiceStub(channel)
+        # Kept: a gRPC channel no longer referenced is closed under its stub.
+        if role not in self._channels:
+            caller = Caller(self.id, role, f"user:{role}")
+            self._channels[role] = channel_as(self._address, self._settings, caller)
+        return grpc_notifier.NotificationServiceStub(self._channels[role])
 
 
 @pytest.fixture
