@@ -16,7 +16,7 @@ from services.invoicing import handlers_settings as settings_handlers
 from services.invoicing.config import Deps
 from services.invoicing.repository import ListFilter
 
-Ctx = grpc.aio.ServicerContext
+Ctx = Any  # grpc.aio.ServicerContext is generic in the stubs; handlers never touch it
 _FORMATS = {pb.DOCUMENT_FORMAT_PDF: "pdf", pb.DOCUMENT_FORMAT_CSV: "csv"}
 
 

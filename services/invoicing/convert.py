@@ -53,8 +53,8 @@ def invoice_pb(invoice: Invoice, with_lines: bool = True) -> pb.Invoice:
     return pb.Invoice(
         id=invoice.id,
         number=invoice.number,
-        status=pb.InvoiceStatus.Value(f"INVOICE_STATUS_{invoice.status.value}"),
-        source=pb.InvoiceSource.Value(f"INVOICE_SOURCE_{invoice.source.value}"),
+        status=f"INVOICE_STATUS_{invoice.status.value}",
+        source=f"INVOICE_SOURCE_{invoice.source.value}",
         account_id=invoice.account_id,
         tenant_id=invoice.tenant_id,
         client_name=invoice.client_name,
@@ -95,10 +95,8 @@ def _outcome_pb(outcome: Outcome) -> pb.InvoiceOutcome:
     )
 
 
-def _skip_pb(reason: SkipReason | None) -> int:
-    if reason is None:
-        return pb.INVOICE_SKIP_REASON_UNSPECIFIED
-    return pb.InvoiceSkipReason.Value(f"INVOICE_SKIP_REASON_{reason.value}")
+def _skip_pb(reason: SkipReason | None) -> str:
+    return f"INVOICE_SKIP_REASON_{reason.value if reason else 'UNSPECIFIED'}"
 
 
 def report_fields(report: Report) -> dict[str, list[pb.InvoiceOutcome]]:

@@ -22,7 +22,13 @@ from services.invoicing.domain.generation import (
     decide_generate,
     decide_historical,
 )
-from services.invoicing.domain.model import Invoice, SkipReason, Source, invoice_number
+from services.invoicing.domain.model import (
+    BillingSettings,
+    Invoice,
+    SkipReason,
+    Source,
+    invoice_number,
+)
 from services.invoicing.domain.periods import (
     generation_status,
     month_range,
@@ -153,6 +159,22 @@ async def _bill(
             )
 
 
+@dataclass(frozen=True)
+class _Target:
+    """One invoice to make or refresh: an account's month in one currency."""
+
+    org_id: str
+    account: Account
+    year: int
+    month: int
+    currency: str
+    settings: BillingSettings
+
+    @property
+    def client(self) -> str:
+        return self.settings.client_name or self.account.name
+
+
 async def _bill_currency(
     session: AsyncSession,
     deps: Deps,
@@ -165,70 +187,92 @@ async def _bill_currency(
     report: Report,
     quiet: bool,
 ) -> None:
-    year, month = period
     settings = await repository_settings.billing_settings(session, org_id, account.id)
+    target = _Target(org_id, account, *period, currency, settings)
     lines = cost_invoice_lines(costs, settings.markup_percent, currency)
     computed = Computed(lines, total(lines))
-    outcome = Outcome(account.id, account.name, year, month)
+    outcome = Outcome(account.id, account.name, *period)
     if computed.amount <= 0:
         if not quiet:
             outcome.skip_reason = SkipReason.NO_COST
-            outcome.detail = f"no {currency} cost in {year}-{month:02d} (net {computed.amount})"
+            outcome.detail = (
+                f"no {currency} cost in {period[0]}-{period[1]:02d} (net {computed.amount})"
+            )
             report.skipped.append(outcome)
         return
-    existing = await repository.find_cloud(session, org_id, account.id, year, month, currency)
-    last_sequence = None
+    find = (org_id, account.id, *period, currency)
+    existing, last_sequence = await repository.find_cloud(session, *find), None
     if existing is None:
         # Creation is serialized per org and year by the counter lock; a concurrent run may
         # have created this very invoice while we waited, so look again under the lock.
-        last_sequence = await repository.lock_counter(session, org_id, year)
-        existing = await repository.find_cloud(session, org_id, account.id, year, month, currency)
+        last_sequence = await repository.lock_counter(session, org_id, target.year)
+        existing = await repository.find_cloud(session, *find)
     decision = decide(existing, computed)
-    client = settings.client_name or account.name
     if decision.action is Action.SKIP:
-        outcome.invoice, outcome.skip_reason, outcome.detail = (
-            existing,
-            decision.skip_reason,
-            decision.detail,
-        )
+        outcome.invoice, outcome.skip_reason = existing, decision.skip_reason
+        outcome.detail = decision.detail
         report.skipped.append(outcome)
         return
     if decision.action is Action.CREATE:
-        assert last_sequence is not None and decision.status is not None
-        sequence = last_sequence + 1
-        start, end = month_range(year, month)
-        invoice = Invoice(
-            id=0,
-            org_id=org_id,
-            number=invoice_number(year, sequence),
-            status=decision.status,
-            source=Source.CLOUD_COSTS,
-            account_id=account.id,
-            tenant_id="",
-            client_name=client,
-            client_address=settings.client_address,
-            period_year=year,
-            period_month=month,
-            period_start=start,
-            period_end=end,
-            currency=currency,
-            amount=computed.amount,
-            lines=computed.lines,
-        )
-        issue(invoice, decision.status, deps.today(), settings.payment_terms_days)
-        invoice.id = await repository.insert(session, invoice, sequence)
-        await repository.set_counter(session, org_id, year, sequence)
+        assert last_sequence is not None
+        invoice = await _create(session, deps, target, computed, decision, last_sequence + 1)
         report.created.append(outcome)
     else:
-        assert existing is not None and decision.status is not None
-        invoice = existing
-        invoice.lines, invoice.amount = computed.lines, computed.amount
-        invoice.client_name, invoice.client_address = client, settings.client_address
-        if decision.issue:
-            issue(invoice, decision.status, deps.today(), settings.payment_terms_days)
-        await repository.save(session, invoice)
-        await repository.replace_lines(session, invoice.id, invoice.lines)
+        assert existing is not None
+        invoice = await _update(session, deps, target, existing, computed, decision)
         report.updated.append(outcome)
     if decision.issue:
         await events.invoice_issued(session, invoice, deps.now())
     outcome.invoice = await repository.get(session, org_id, invoice.id)
+
+
+async def _create(
+    session: AsyncSession,
+    deps: Deps,
+    target: _Target,
+    computed: Computed,
+    decision: Decision,
+    sequence: int,
+) -> Invoice:
+    assert decision.status is not None
+    start, end = month_range(target.year, target.month)
+    invoice = Invoice(
+        id=0,
+        org_id=target.org_id,
+        number=invoice_number(target.year, sequence),
+        status=decision.status,
+        source=Source.CLOUD_COSTS,
+        account_id=target.account.id,
+        tenant_id="",
+        client_name=target.client,
+        client_address=target.settings.client_address,
+        period_year=target.year,
+        period_month=target.month,
+        period_start=start,
+        period_end=end,
+        currency=target.currency,
+        amount=computed.amount,
+        lines=computed.lines,
+    )
+    issue(invoice, decision.status, deps.today(), target.settings.payment_terms_days)
+    invoice.id = await repository.insert(session, invoice, sequence)
+    await repository.set_counter(session, target.org_id, target.year, sequence)
+    return invoice
+
+
+async def _update(
+    session: AsyncSession,
+    deps: Deps,
+    target: _Target,
+    invoice: Invoice,
+    computed: Computed,
+    decision: Decision,
+) -> Invoice:
+    assert decision.status is not None
+    invoice.lines, invoice.amount = computed.lines, computed.amount
+    invoice.client_name, invoice.client_address = target.client, target.settings.client_address
+    if decision.issue:
+        issue(invoice, decision.status, deps.today(), target.settings.payment_terms_days)
+    await repository.save(session, invoice)
+    await repository.replace_lines(session, invoice.id, invoice.lines)
+    return invoice

@@ -16,7 +16,7 @@ from costgrid.common.v1 import date_range_pb2
 from costgrid.ingest.v1 import service_pb2 as ingest_pb
 from costgrid.ingest.v1 import service_pb2_grpc as ingest_grpc
 
-from services.common.errors import NotFound, Unavailable
+from services.common.errors import NotFound, PermissionDenied, Unavailable
 from services.common.money import parse_currency, parse_decimal
 from services.invoicing.domain.pricing import ServiceCost
 
@@ -90,14 +90,25 @@ class IngestClient:
         return summary
 
 
+_UNAVAILABLE = (
+    grpc.StatusCode.UNAVAILABLE,
+    grpc.StatusCode.DEADLINE_EXCEEDED,
+    grpc.StatusCode.RESOURCE_EXHAUSTED,
+)
+
+
 async def _call(call):  # type: ignore[no-untyped-def]
-    """Ingest's failures in the caller's terms: a missing account, or ingest unreachable."""
+    """Ingest's failures in the caller's terms; anything else is our bug (INTERNAL, logged)."""
     try:
         return await call
     except grpc.aio.AioRpcError as exc:
         if exc.code() == grpc.StatusCode.NOT_FOUND:
             raise NotFound(f"ingest: {exc.details()}", reason="CLOUD_ACCOUNT_NOT_FOUND") from exc
-        raise Unavailable(
-            f"ingest could not answer ({exc.code().name}): {exc.details()}",
-            reason="INGEST_UNAVAILABLE",
-        ) from exc
+        if exc.code() == grpc.StatusCode.PERMISSION_DENIED:
+            raise PermissionDenied(f"ingest: {exc.details()}", reason="INGEST_DENIED") from exc
+        if exc.code() in _UNAVAILABLE:
+            raise Unavailable(
+                f"ingest could not answer ({exc.code().name}): {exc.details()}",
+                reason="INGEST_UNAVAILABLE",
+            ) from exc
+        raise RuntimeError(f"ingest answered {exc.code().name}: {exc.details()}") from exc

@@ -25,7 +25,7 @@ from services.invoicing.documents.formatting import (
     period,
     status_note,
 )
-from services.invoicing.domain.model import Invoice, IssuerProfile
+from services.invoicing.domain.model import Invoice, IssuerProfile, Status
 
 _BASE = getSampleStyleSheet()
 _TEXT = ParagraphStyle("text", parent=_BASE["Normal"], fontSize=9.5, leading=12.5)
@@ -35,8 +35,10 @@ _ISSUER = ParagraphStyle("issuer", parent=_TEXT, fontName="Helvetica-Bold", font
 _TITLE = ParagraphStyle("title", parent=_ISSUER, fontSize=22, leading=26, alignment=TA_RIGHT)
 _LABEL = ParagraphStyle("label", parent=_TEXT, fontName="Helvetica-Bold", fontSize=9.5)
 _BANNER = ParagraphStyle("banner", parent=_LABEL, textColor=colors.HexColor("#b03a2e"))
+_PAID = ParagraphStyle("paid", parent=_LABEL, textColor=colors.HexColor("#1e7b34"))
 _ACCENT = colors.HexColor("#1f4e79")
-_WIDTH = A4[0] - 36 * mm
+# The frame keeps 6pt of padding on each side of the margins.
+_WIDTH = A4[0] - 36 * mm - 12
 
 
 def _text(value: str, style: ParagraphStyle = _TEXT) -> Paragraph:
@@ -84,7 +86,10 @@ def _client(invoice: Invoice) -> list[Flowable]:
 
 def _lines_table(invoice: Invoice) -> Table:
     cur = invoice.currency
-    rows: list[list[object]] = [["Description", "Quantity", "Unit price", f"Amount ({cur})"]]
+    # Cloud cost lines have no quantities: their columns stay unlabelled rather than empty.
+    priced = any(line.quantity is not None or line.unit_price is not None for line in invoice.lines)
+    head = ["Quantity", "Unit price"] if priced else ["", ""]
+    rows: list[list[object]] = [["Description", *head, f"Amount ({cur})"]]
     for line in invoice.lines:
         quantity = " ".join(x for x in (decimal_text(line.quantity), line.unit) if x)
         rows.append(
@@ -95,11 +100,9 @@ def _lines_table(invoice: Invoice) -> Table:
                 amount(line.amount, cur),
             ]
         )
-    summary = [("Subtotal", invoice.lines_total)]
     if invoice.adjustment:
-        summary.append(("Adjustment", invoice.adjustment))
-    for label, value in summary:
-        rows.append(["", "", label, amount(value, cur)])
+        rows.append(["", "", "Subtotal", amount(invoice.lines_total, cur)])
+        rows.append(["", "", "Adjustment", amount(invoice.adjustment, cur)])
     rows.append(["", "", "Total due", f"{amount(invoice.amount, cur)} {cur}"])
     last, first_summary = len(rows) - 1, len(invoice.lines) + 1
     style = TableStyle(
@@ -137,7 +140,8 @@ def render_pdf(invoice: Invoice, issuer: IssuerProfile) -> bytes:
     )
     story: list[Flowable] = [_header(invoice, issuer), Spacer(1, 9 * mm), *_client(invoice)]
     if note := status_note(invoice):
-        story += [Spacer(1, 4 * mm), _text(note, _BANNER)]
+        style = _PAID if invoice.status is Status.PAID else _BANNER
+        story += [Spacer(1, 4 * mm), _text(note, style)]
     story += [Spacer(1, 6 * mm), _lines_table(invoice)]
     if invoice.notes:
         story += [Spacer(1, 7 * mm), _text("NOTES", _SMALL), _text(invoice.notes)]

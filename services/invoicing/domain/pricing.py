@@ -47,12 +47,10 @@ def markup_line(subtotal: Decimal, percent: Decimal, currency: str) -> Line | No
     amount = rounded(subtotal * percent / HUNDRED, currency)
     if amount == 0:
         return None
+    percent_text = format(percent.normalize(), "f")
     return Line(
-        description=f"Markup {format(percent.normalize(), 'f')}%",
+        description=f"Markup {percent_text}% on {format(subtotal, 'f')} {currency}",
         category=MARKUP_CATEGORY,
-        quantity=subtotal,
-        unit=currency,
-        unit_price=percent / HUNDRED,
         amount=amount,
     )
 

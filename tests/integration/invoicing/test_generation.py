@@ -1,16 +1,25 @@
 """GenerateInvoices: which accounts get an invoice, with what status, lines and dates, and
 what a second run or an overwrite does."""
 
+import socket
 from datetime import date
 
 import grpc
 import pytest
 from costgrid.common.v1 import money_pb2
+from costgrid.ingest.v1 import service_pb2 as ingest_pb
+from costgrid.ingest.v1 import service_pb2_grpc as ingest_grpc
 from costgrid.invoicing.v1 import service_pb2 as pb
+from costgrid.invoicing.v1 import service_pb2_grpc
 
+from services.common.caller import Caller
 from services.common.errors_client import error_info
 from services.common.messaging import INVOICE_ISSUED
+from services.common.server import start
+from services.invoicing.bootstrap import definition
+from services.invoicing.config import InvoicingConfig
 from tests.integration.invoicing.conftest import published
+from tests.support.grpc_client import channel_as
 
 
 def _month(api, org, year, month, overwrite=False, role="admin"):
@@ -198,3 +207,29 @@ async def test_ingest_is_asked_as_the_calling_user_of_the_calling_org(api, inges
     assert {(c.org_id, c.role, c.principal) for c in callers} == {
         (org, "member", f"user:member@{org}")
     }
+
+
+async def test_generation_says_unavailable_while_ingest_is_down(settings, clock, org):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"127.0.0.1:{probe.getsockname()[1]}"
+    running = await start(
+        definition(InvoicingConfig(), clock), settings.model_copy(update={"ingest_addr": dead})
+    )
+    try:
+        async with channel_as(running.address, settings, Caller(org, "admin", "t")) as channel:
+            stub = service_pb2_grpc.InvoiceServiceStub(channel)
+            with pytest.raises(grpc.aio.AioRpcError) as caught:
+                await stub.GenerateInvoices(pb.GenerateInvoicesRequest(year=2026, month=2))
+    finally:
+        await running.stop(grace=1)
+    assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert error_info(caught.value).reason == "INGEST_UNAVAILABLE"
+
+
+async def test_the_ingest_double_checks_the_signed_caller_like_ingest(settings, ingest):
+    async with channel_as(ingest.address, settings, None) as channel:
+        stub = ingest_grpc.CloudAccountServiceStub(channel)
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await stub.ListCloudAccounts(ingest_pb.ListCloudAccountsRequest())
+    assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
