@@ -12,6 +12,7 @@ from costgrid.ingest.v1 import service_pb2 as pb
 
 from services.common.errors_client import error_info
 from tests.support.ingest_cost_rollups import Costs, QueryClients, Row, new_org, running_queries
+from tests.support.ingest_service import running_ingest
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +139,21 @@ async def test_a_malformed_as_of_date_is_rejected_naming_the_field(ask):
 
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert error_info(caught.value).metadata["field"] == "as_of_date"
+
+
+async def test_the_full_ingest_service_answers_cost_queries(settings):
+    async with running_ingest(settings) as ingest:
+        costs = Costs(ingest.runtime.db, new_org())
+        aws = await costs.account("Prod AWS")
+        await costs.rollups(Row(aws, date(2026, 3, 2), "9.99"))
+        clients = QueryClients(ingest, settings)
+        try:
+            response = await clients(costs.org_id).GetOverview(
+                pb.GetOverviewRequest(as_of_date="2026-03-02")
+            )
+        finally:
+            await clients.close()
+
+    assert [(c.currency_code, c.month_to_date.amount) for c in response.currencies] == [
+        ("USD", "9.99")
+    ]
