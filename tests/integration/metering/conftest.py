@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 
@@ -10,8 +12,10 @@ from costgrid.metering.v1 import service_pb2 as pb
 from costgrid.metering.v1 import service_pb2_grpc as grpc_metering
 
 from services.common.caller import Caller
+from services.common.messaging import EVENTS_STREAM, Namespace, connect
 from services.common.server import RunningService, start
 from services.metering.bootstrap import definition
+from services.metering.domain.periods import period_bounds, period_of
 from tests.support.grpc_client import channel_as
 
 Stub = grpc_metering.MeteringServiceStub
@@ -62,28 +66,45 @@ async def make_plan(
 
 
 async def make_tenant(
-    stub: Stub, plan_id: int, start: int, policy: int = pb.OVERAGE_POLICY_ALLOWED, tenant_id: str = ""
+    stub: Stub,
+    plan_id: int,
+    start: int,
+    policy: int = pb.OVERAGE_POLICY_ALLOWED,
+    tenant_id: str = "",
 ) -> str:
     tenant_id = tenant_id or f"t-{uuid.uuid4().hex[:8]}"
     request = pb.CreateTenantRequest(
-        tenant=pb.Tenant(id=tenant_id, name=tenant_id.upper(), overage_policy=policy), plan_id=plan_id
+        tenant=pb.Tenant(id=tenant_id, name=tenant_id.upper(), overage_policy=policy),
+        plan_id=plan_id,
     )
     request.start_time.seconds = start
     await stub.CreateTenant(request)
     return tenant_id
 
 
-def alloc(tenant: str, meter: str, quantity: str, at: int, cluster: str = "c1", event_id: str = "") -> pb.UsageEvent:
+def alloc(
+    tenant: str, meter: str, quantity: str, at: int, cluster: str = "c1", event_id: str = ""
+) -> pb.UsageEvent:
     event = pb.UsageEvent(
-        id=event_id or uuid.uuid4().hex, tenant_id=tenant, cluster_id=cluster, meter=meter, quantity=quantity
+        id=event_id or uuid.uuid4().hex,
+        tenant_id=tenant,
+        cluster_id=cluster,
+        meter=meter,
+        quantity=quantity,
     )
     event.effective_time.seconds = at
     return event
 
 
-def sample(tenant: str, meter: str, quantity: str, at: int, cluster: str = "c1", event_id: str = "") -> pb.UsageEvent:
+def sample(
+    tenant: str, meter: str, quantity: str, at: int, cluster: str = "c1", event_id: str = ""
+) -> pb.UsageEvent:
     event = pb.UsageEvent(
-        id=event_id or uuid.uuid4().hex, tenant_id=tenant, cluster_id=cluster, meter=meter, quantity=quantity
+        id=event_id or uuid.uuid4().hex,
+        tenant_id=tenant,
+        cluster_id=cluster,
+        meter=meter,
+        quantity=quantity,
     )
     event.sample_time.seconds = at
     return event
@@ -91,3 +112,61 @@ def sample(tenant: str, meter: str, quantity: str, at: int, cluster: str = "c1",
 
 async def record(stub: Stub, *events: pb.UsageEvent) -> list[pb.UsageEventResult]:
     return list((await stub.RecordUsage(pb.RecordUsageRequest(events=events))).results)
+
+
+def now() -> int:
+    return int(time.time())
+
+
+def current_period() -> tuple[int, int]:
+    return period_bounds(period_of(now()))
+
+
+def months_ago(n: int) -> str:
+    """The period n months before the current one, e.g. months_ago(1) is last month."""
+    start = current_period()[0]
+    for _ in range(n):
+        start = period_bounds(period_of(start - 1))[0]
+    return period_of(start)
+
+
+async def published(
+    settings, subject: str, message_type, match, at_least: int = 1, wait: float = 5.0
+):
+    """Events on the EVENTS stream (this run's namespace) that `match`, once `at_least` arrived."""
+    messaging = await connect(settings.nats_url, "metering-tests", Namespace(settings.namespace))
+    try:
+        psub = await messaging.js.pull_subscribe(
+            messaging.namespace.subject(subject),
+            stream=messaging.namespace.stream(EVENTS_STREAM.name),
+        )
+        found: list = []
+        deadline = time.monotonic() + wait
+        settled = False
+        while True:
+            try:
+                batch = await psub.fetch(200, timeout=0.3)
+            except TimeoutError:
+                batch = []
+            for msg in batch:
+                event = message_type()
+                event.ParseFromString(msg.data)
+                if match(event):
+                    found.append(event)
+            if not batch and (len(found) >= at_least or time.monotonic() > deadline):
+                if settled:
+                    return found
+                settled = True  # one more quiet round: a duplicate would show up here
+                await asyncio.sleep(0.3)
+    finally:
+        await messaging.close()
+
+
+async def eventually(check, wait: float = 10.0):
+    """Polls `check()` (async) until it returns a truthy value."""
+    deadline = time.monotonic() + wait
+    while True:
+        result = await check()
+        if result or time.monotonic() > deadline:
+            return result
+        await asyncio.sleep(0.1)
