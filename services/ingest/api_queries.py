@@ -149,9 +149,9 @@ def _provider_name(value: int) -> str | None:
         raise InvalidArgument("provider", f"unknown provider {value}") from exc
 
 
-def _provider_enum(name: str) -> int:
+def _provider_enum(name: str) -> provider_pb2.Provider:
     try:
-        return provider_pb2.Provider.Value(f"PROVIDER_{name}")
+        return provider_pb2.Provider.Value(f"PROVIDER_{name}")  # type: ignore[return-value]
     except ValueError:
         return provider_pb2.PROVIDER_UNSPECIFIED
 

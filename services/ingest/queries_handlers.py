@@ -251,6 +251,7 @@ async def _groups(
         tags = fig.group_sums(
             await repo.tag_sums(session, org, period, granularity, dimension.tag_key, filters)
         )
-        for key, (total, shares) in groups.items():
-            shares.extend(fig.shares(fig.with_untagged(tags.get(key, {}), total), total, labels))
+        for group, (total, shares) in groups.items():
+            tagged = fig.with_untagged(tags.get(group, {}), total)
+            shares.extend(fig.shares(tagged, total, labels))
     return groups

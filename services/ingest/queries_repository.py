@@ -96,7 +96,8 @@ async def overview_sums(
 
 
 def _filters_sql(filters: Filters, provider_column: bool) -> tuple[str, dict[str, object]]:
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, object] = {}
     if filters.account_ids:
         clauses.append("account_id = ANY(CAST(:ids AS bigint[]))")
         params["ids"] = list(filters.account_ids)

@@ -110,7 +110,9 @@ def top_split(currency: str, total: Decimal, ranked_shares: list[Share], n: int)
     return Split(currency, total, items, total - sum((i.amount for i in items), ZERO))
 
 
-def group_sums(rows: Iterable[tuple[date, str, str, Decimal]]) -> dict[tuple[date, str], dict]:
+def group_sums(
+    rows: Iterable[tuple[date, str, str, Decimal]],
+) -> dict[tuple[date, str], dict[str, Decimal]]:
     """(bucket, currency, key, amount) rows -> {(bucket, currency): {key: amount}}."""
     grouped: dict[tuple[date, str], dict[str, Decimal]] = {}
     for bucket, currency, key, amount in rows:
