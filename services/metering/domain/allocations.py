@@ -10,17 +10,19 @@ Changes at the same second are ordered by event id, so any arrival order gives o
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from services.metering.domain.periods import split
+from services.metering.domain.periods import DAY, split
 
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
+    """Sorts by (at, id): ids are unique, so the quantity never decides."""
+
     at: int
     id: str
     quantity: Decimal
@@ -43,12 +45,23 @@ def integrate(
     The function is points[i].quantity on [points[i].at, points[i+1].at); start must not be
     before points[0].at.
     """
-    for i, point in enumerate(points):
-        lo = max(point.at, start)
-        hi = min(points[i + 1].at if i + 1 < len(points) else end, end)
-        if hi <= lo or not point.quantity:
+    count = len(points)
+    for i in range(count):
+        at, _, quantity = points[i]
+        lo = at if at > start else start
+        hi = points[i + 1][0] if i + 1 < count else end
+        hi = hi if hi < end else end
+        if hi <= lo or not quantity:
             continue
-        quantity = point.quantity if sign > 0 else -point.quantity
+        if sign < 0:
+            quantity = -quantity
+        day = lo - lo % DAY
+        c = bisect_right(cuts, lo)
+        if hi <= day + DAY and (c == len(cuts) or hi <= cuts[c]):
+            # The common case, within one segment: no generator, no second bisect.
+            seg = cuts[c - 1] if c and cuts[c - 1] > day else day
+            into[seg] = into.get(seg, ZERO) + quantity * (hi - lo)
+            continue
         for seg, seconds in split(lo, hi, cuts):
             into[seg] = into.get(seg, ZERO) + quantity * seconds
 
@@ -61,7 +74,7 @@ def integral(points: Sequence[Change], start: int, end: int) -> Decimal:
 
 
 def is_in_order(last: Change | None, new: Sequence[Change]) -> bool:
-    return last is None or new[0].key > last.key
+    return last is None or (new[0].at, new[0].id) > (last.at, last.id)
 
 
 def apply_in_order(
@@ -81,7 +94,7 @@ def apply_late(
     into: dict[int, Decimal],
 ) -> Change:
     """`old`: the stored changes from the predecessor of new[0] on (sorted, ending at `last`)."""
-    merged = sorted([*old, *new], key=lambda c: c.key)
+    merged = sorted([*old, *new])
     start = merged[0].at
     before = list(old)
     if not before or before[0].key > new[0].key:

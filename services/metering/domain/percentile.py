@@ -4,7 +4,9 @@ Nearest rank: sort the N samples ascending; the p-th percentile is the sample at
 rank ceil(p/100 * N). It is always an observed value (no interpolation), so a tenant is never
 billed for a series count it did not reach. Samples are kept as a histogram (value -> count)
 per tenant, period and cluster, so the percentile needs the distribution, not the raw events.
-A tenant's P95 is the sum of its clusters' P95s: each cluster reports its own series.
+A tenant's P95 is the sum of its clusters' P95s: each cluster reports its own series. The
+service computes it in SQL over the histograms (repository/readings.py: p95), the same method;
+this function is its executable specification, checked against it in the integration tests.
 """
 
 from __future__ import annotations
@@ -28,7 +30,3 @@ def nearest_rank(counts: Iterable[tuple[Decimal, int]], percentile: int = PERCEN
         if seen >= rank:
             return value
     raise AssertionError("unreachable: rank is at most the total")
-
-
-def tenant_p95(per_cluster: dict[str, list[tuple[Decimal, int]]]) -> Decimal:
-    return sum((nearest_rank(rows) for rows in per_cluster.values()), Decimal(0))

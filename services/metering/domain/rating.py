@@ -20,7 +20,7 @@ from services.metering.domain.meters import (
     METRICS,
     SECONDS_PER_HOUR,
 )
-from services.metering.domain.pricing import Span, span_index
+from services.metering.domain.pricing import PlanTerms, Span, span_index
 
 ZERO = Decimal(0)
 PLACES = Decimal("1e-10")
@@ -144,13 +144,6 @@ def compute_lines(spans: Sequence[Span], usage: Usage, as_of: int) -> list[Compu
     return lines
 
 
-def _prorated(
-    spans: Sequence[Span], period_seconds: int, per_period: dict[int, Decimal]
-) -> Decimal:
-    with localcontext(prec=PRECISION):
-        return sum((per_period[i] * s.seconds / period_seconds for i, s in enumerate(spans)), ZERO)
-
-
 def _overage(spans: Sequence[Span], meter: str, excess: Decimal, allowed: bool) -> Overage:
     covered = sum(s.seconds for s in spans)
     if not covered:
@@ -163,15 +156,21 @@ def _overage(spans: Sequence[Span], meter: str, excess: Decimal, allowed: bool) 
 
 
 def allowances(spans: Sequence[Span], period_seconds: int, usage: Usage) -> dict[str, AllowanceUse]:
-    metrics = _prorated(
-        spans, period_seconds, {i: Decimal(s.plan.metrics_allowance) for i, s in enumerate(spans)}
+    return allowance_uses(
+        [(s.plan, s.seconds) for s in spans], period_seconds, usage.metrics_p95, usage.logs_bytes
     )
-    logs = _prorated(
-        spans, period_seconds, {i: Decimal(s.plan.logs_allowance) for i, s in enumerate(spans)}
-    )
+
+
+def allowance_uses(
+    shares: Sequence[tuple[PlanTerms, int]], period_seconds: int, series: Decimal, logs: Decimal
+) -> dict[str, AllowanceUse]:
+    """Each plan's allowance weighted by the seconds of the period it covers."""
+    with localcontext(prec=PRECISION):
+        metrics = sum((p.metrics_allowance * Decimal(n) / period_seconds for p, n in shares), ZERO)
+        log_bytes = sum((p.logs_allowance * Decimal(n) / period_seconds for p, n in shares), ZERO)
     return {
-        METRICS: AllowanceUse(METRICS, amount(metrics), usage.metrics_p95),
-        LOGS: AllowanceUse(LOGS, amount(logs), usage.logs_bytes),
+        METRICS: AllowanceUse(METRICS, amount(metrics), series),
+        LOGS: AllowanceUse(LOGS, amount(log_bytes), logs),
     }
 
 

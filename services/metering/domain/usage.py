@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from services.metering.domain.allocations import Change
 from services.metering.domain.meters import ALLOCATION_UNITS, LOGS, METRICS, SAMPLE_UNITS
@@ -17,6 +18,7 @@ from services.metering.domain.periods import DAY, period_of_day
 # Producers' clocks drift; anything later than this past "now" is a mistake, not usage.
 FUTURE_SKEW_SECONDS = 300
 MAX_ID_LENGTH = 200
+ZERO, MINUS_ONE = Decimal(0), Decimal(-1)
 # (id, tenant, cluster, meter, unit, quantity, time in epoch seconds or None)
 EventFields = tuple[str, str, str, str, str, str, int | None]
 
@@ -28,10 +30,11 @@ class TenantTerms:
     first_start: int
     cuts: tuple[int, ...]  # plan-window starts, sorted
     closed: tuple[tuple[int, int], ...] = ()  # bounds of closed periods
+    closed_until: int = 0  # end of the latest closed period: later times are all open
 
-    @property
-    def closed_until(self) -> int:
-        return max((end for _, end in self.closed), default=0)
+    @classmethod
+    def of(cls, starts: tuple[int, ...], closed: tuple[tuple[int, int], ...]) -> TenantTerms:
+        return cls(starts[0], starts, closed, max((end for _, end in closed), default=0))
 
     def is_closed(self, at: int) -> bool:
         return at < self.closed_until and any(lo <= at < hi for lo, hi in self.closed)
@@ -43,8 +46,7 @@ class Rejection:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Accepted:
+class Accepted(NamedTuple):
     index: int
     id: str
     tenant: str
@@ -52,6 +54,7 @@ class Accepted:
     meter: str
     at: int
     quantity: Decimal
+    text: str  # the quantity as sent, stored as is
 
 
 def check(
@@ -105,21 +108,25 @@ class BatchTotals:
     sampled: set[tuple[str, str]] = field(default_factory=set)  # (tenant, period)
 
     def add(self, event: Accepted) -> None:
-        if event.meter in ALLOCATION_UNITS:
-            key = (event.tenant, event.cluster, event.meter)
-            self.changes.setdefault(key, []).append(Change(event.at, event.id, event.quantity))
+        _, event_id, tenant, cluster, meter, at, quantity, _ = event
+        if meter in ALLOCATION_UNITS:
+            group = self.changes.get((tenant, cluster, meter))
+            if group is None:
+                group = self.changes[tenant, cluster, meter] = []
+            group.append(Change(at, event_id, quantity))
             return
-        day = event.at // DAY
-        self.sampled.add((event.tenant, period_of_day(day)))
-        if event.meter == LOGS:
-            key3 = (event.tenant, day * DAY, event.cluster)
-            self.logs[key3] = self.logs.get(key3, Decimal(0)) + event.quantity
-        elif event.meter == METRICS:
-            hkey = (event.tenant, period_of_day(day), event.cluster, event.quantity)
-            self.histogram[hkey] = self.histogram.get(hkey, 0) + 1
-            pkey = (event.tenant, day * DAY, event.cluster)
-            if event.quantity > self.peaks.get(pkey, Decimal(-1)):
-                self.peaks[pkey] = event.quantity
+        day = at // DAY
+        period = period_of_day(day)
+        self.sampled.add((tenant, period))
+        if meter == LOGS:
+            key = (tenant, day * DAY, cluster)
+            self.logs[key] = self.logs.get(key, ZERO) + quantity
+        elif meter == METRICS:
+            bucket = (tenant, period, cluster, quantity)
+            self.histogram[bucket] = self.histogram.get(bucket, 0) + 1
+            key = (tenant, day * DAY, cluster)
+            if quantity > self.peaks.get(key, MINUS_ONE):
+                self.peaks[key] = quantity
 
     def sorted_changes(self) -> dict[tuple[str, str, str], list[Change]]:
-        return {k: sorted(v, key=lambda c: c.key) for k, v in self.changes.items()}
+        return {k: sorted(v) for k, v in self.changes.items()}

@@ -8,7 +8,6 @@ from decimal import Decimal
 import asyncpg
 
 from services.common.errors import NotFound
-from services.metering.domain.percentile import tenant_p95
 from services.metering.domain.periods import date_start, period_bounds
 from services.metering.domain.pricing import (
     BookVersion,
@@ -82,15 +81,14 @@ async def load_tenant(conn: asyncpg.Connection, org: str, tenant_id: str) -> Ten
     return TenantTermsView(row, windows_of(terms), books)
 
 
-async def usage_of(
-    conn: asyncpg.Connection, org: str, tenant_id: str, period: str, allocations: bool = True
-) -> Usage:
-    """The period's aggregates; `allocations=False` skips compute (allowance checks)."""
+async def usage_of(conn: asyncpg.Connection, org: str, tenant_id: str, period: str) -> Usage:
+    """The period's running aggregates for rating: never the raw events."""
     start, end = period_bounds(period)
-    logs = await readings.log_days(conn, org, tenant_id, start, end)
+    logs = await readings.log_totals(conn, org, [tenant_id], start, end)
+    p95 = await readings.p95(conn, org, [tenant_id], period)
     return Usage(
-        segments=await readings.segments(conn, org, tenant_id, start, end) if allocations else {},
-        tails=await readings.tails(conn, org, tenant_id) if allocations else [],
-        metrics_p95=tenant_p95(await readings.histogram(conn, org, tenant_id, period)),
-        logs_bytes=sum(logs.values(), Decimal(0)),
+        segments=await readings.segments(conn, org, tenant_id, start, end),
+        tails=await readings.tails(conn, org, tenant_id),
+        metrics_p95=p95.get(tenant_id, Decimal(0)),
+        logs_bytes=logs.get(tenant_id, Decimal(0)),
     )

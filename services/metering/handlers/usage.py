@@ -63,17 +63,19 @@ async def apply_usage(
         else:
             seen.add(event_id)
             outcomes.append(_ACCEPTED)
-            accepted.append(Accepted(i, event_id, tenant, cluster, meter, at or 0, result))
+            accepted.append(
+                Accepted(i, event_id, tenant, cluster, meter, at or 0, result, quantity)
+            )
     if not accepted:
         return outcomes
-    new_ids = await repo.new_event_ids(conn, org, [a.id for a in accepted])
+    new_ids = await repo.record_events(conn, org, accepted)
     totals = BatchTotals()
     for event in accepted:
         if event.id in new_ids:
             totals.add(event)
         else:
             outcomes[event.index] = _DUPLICATE
-    await _apply_allocations(conn, org, totals, terms)
+    await _apply_allocations(conn, org, totals, terms, new_ids)
     await _apply_samples(conn, org, totals)
     watched = sorted(pair for pair in totals.sampled if pair[0] in enforced)
     if watched:
@@ -88,14 +90,18 @@ async def _tenant_terms(
     for row in await repo.tenant_terms(conn, org, tenant_ids):
         starts = tuple(row["starts"])
         closed = tuple(period_bounds(p) for p in row["closed"])
-        terms[row["tenant_id"]] = TenantTerms(starts[0], starts, closed)
+        terms[row["tenant_id"]] = TenantTerms.of(starts, closed)
         if row["overage_policy"] == 1:
             enforced.add(row["tenant_id"])
     return terms, enforced
 
 
 async def _apply_allocations(
-    conn: asyncpg.Connection, org: str, totals: BatchTotals, terms: dict[str, TenantTerms]
+    conn: asyncpg.Connection,
+    org: str,
+    totals: BatchTotals,
+    terms: dict[str, TenantTerms],
+    new_ids: set[str],
 ) -> None:
     if not totals.changes:
         return
@@ -112,12 +118,13 @@ async def _apply_allocations(
             latest[key] = apply_in_order(last, new, cuts, per_segment)
         else:
             assert last is not None
-            old = await repo.history_from(conn, org, key, new[0])
+            # The history already holds this batch's changes: the old function is without them.
+            history = await repo.history_from(conn, org, key, new[0])
+            old = [c for c in history if c.id not in new_ids]
             latest[key] = apply_late(old, last, new, cuts, per_segment)
         for seg, qs in per_segment.items():
             if qs:
                 deltas[tenant, seg, meter, cluster] = qs
-    await repo.insert_changes(conn, org, changes)
     if deltas:
         await repo.add_segments(conn, org, deltas)
     await repo.save_states(conn, org, latest)

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import asyncpg
 
+from services.metering.domain.percentile import PERCENTILE
+
 
 async def segments(
     conn: asyncpg.Connection, org: str, tenant_id: str, start: int, end: int
@@ -49,20 +51,41 @@ async def log_days(
     return {r[0]: r[1] for r in rows}
 
 
-async def histogram(
-    conn: asyncpg.Connection, org: str, tenant_id: str, period: str
-) -> dict[str, list[tuple[Decimal, int]]]:
+async def p95(
+    conn: asyncpg.Connection, org: str, tenant_ids: list[str], period: str
+) -> dict[str, Decimal]:
+    """Per tenant, the sum of its clusters' P95 active series (nearest rank, as in percentile.py).
+
+    The nearest-rank value is the smallest one whose running count reaches 95% of the samples:
+    running >= ceil(0.95 N), i.e. running * 100 >= 95 * N for whole counts.
+    """
     rows = await conn.fetch(
-        "SELECT cluster_id, value, samples FROM series_histogram "
-        "WHERE org_id = $1 AND tenant_id = $2 AND period = $3",
+        "SELECT tenant_id, sum(p95) FROM (SELECT tenant_id, cluster_id, min(value) AS p95 FROM "
+        " (SELECT tenant_id, cluster_id, value, sum(samples) OVER (PARTITION BY tenant_id, "
+        "  cluster_id ORDER BY value) AS running, sum(samples) OVER (PARTITION BY tenant_id, "
+        "  cluster_id) AS total FROM series_histogram WHERE org_id = $1 "
+        "  AND tenant_id = ANY($2::text[]) AND period = $3) AS h "
+        " WHERE running * 100 >= total * $4 GROUP BY tenant_id, cluster_id) AS c GROUP BY tenant_id",
         org,
-        tenant_id,
+        tenant_ids,
         period,
+        PERCENTILE,
     )
-    per_cluster: dict[str, list[tuple[Decimal, int]]] = {}
-    for cluster, value, samples in rows:
-        per_cluster.setdefault(cluster, []).append((value, samples))
-    return per_cluster
+    return {r[0]: r[1] for r in rows}
+
+
+async def log_totals(
+    conn: asyncpg.Connection, org: str, tenant_ids: list[str], start: int, end: int
+) -> dict[str, Decimal]:
+    rows = await conn.fetch(
+        "SELECT tenant_id, sum(bytes) FROM log_days WHERE org_id = $1 "
+        "AND tenant_id = ANY($2::text[]) AND day >= $3 AND day < $4 GROUP BY tenant_id",
+        org,
+        tenant_ids,
+        start,
+        end,
+    )
+    return {r[0]: r[1] for r in rows}
 
 
 async def peak_days(

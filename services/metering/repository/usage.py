@@ -12,6 +12,8 @@ from decimal import Decimal
 import asyncpg
 
 from services.metering.domain.allocations import Change
+from services.metering.domain.meters import ALLOCATION_UNITS
+from services.metering.domain.usage import Accepted
 
 Key = tuple[str, str, str]  # tenant, cluster, meter
 
@@ -32,13 +34,35 @@ async def tenant_terms(
     )
 
 
-async def new_event_ids(conn: asyncpg.Connection, org: str, ids: list[str]) -> set[str]:
-    """Records the ids; returns those not seen before (the rest are duplicates)."""
+async def record_events(conn: asyncpg.Connection, org: str, events: list[Accepted]) -> set[str]:
+    """Records the ids (allocations with their history columns); returns the ones not seen before."""
+    ids, tenants, clusters, meters, ats, quantities = [], [], [], [], [], []
+    for event in events:
+        ids.append(event.id)
+        if event.meter in ALLOCATION_UNITS:
+            tenants.append(event.tenant)
+            clusters.append(event.cluster)
+            meters.append(event.meter)
+            ats.append(event.at)
+            quantities.append(event.text)
+        else:
+            tenants.append(None)
+            clusters.append(None)
+            meters.append(None)
+            ats.append(None)
+            quantities.append(None)
     rows = await conn.fetch(
-        "INSERT INTO usage_events (org_id, event_id) SELECT $1, unnest($2::text[]) "
+        "INSERT INTO usage_events (org_id, event_id, tenant_id, cluster_id, meter, at, quantity) "
+        "SELECT $1, e, t, c, m, a, q::numeric FROM unnest($2::text[], $3::text[], $4::text[], "
+        "$5::text[], $6::bigint[], $7::text[]) AS u(e, t, c, m, a, q) "
         "ON CONFLICT DO NOTHING RETURNING event_id",
         org,
         ids,
+        tenants,
+        clusters,
+        meters,
+        ats,
+        quantities,
     )
     return {row[0] for row in rows}
 
@@ -62,11 +86,11 @@ async def history_from(
 ) -> list[Change]:
     """Stored changes from the predecessor of `first` on (up to `before` when given)."""
     rows = await conn.fetch(
-        "(SELECT at, event_id, quantity FROM allocation_changes WHERE org_id = $1 "
-        " AND tenant_id = $2 AND cluster_id = $3 AND meter = $4 AND (at, event_id) < ($5, $6) "
+        "(SELECT at, event_id, quantity FROM usage_events WHERE org_id = $1 AND tenant_id = $2 "
+        " AND cluster_id = $3 AND meter = $4 AND at IS NOT NULL AND (at, event_id) < ($5, $6) "
         " ORDER BY at DESC, event_id DESC LIMIT 1) UNION ALL "
-        "(SELECT at, event_id, quantity FROM allocation_changes WHERE org_id = $1 "
-        " AND tenant_id = $2 AND cluster_id = $3 AND meter = $4 AND (at, event_id) >= ($5, $6) "
+        "(SELECT at, event_id, quantity FROM usage_events WHERE org_id = $1 AND tenant_id = $2 "
+        " AND cluster_id = $3 AND meter = $4 AND at IS NOT NULL AND (at, event_id) >= ($5, $6) "
         " AND ($7::bigint IS NULL OR at < $7) ORDER BY at, event_id)",
         org,
         *key,
@@ -86,30 +110,12 @@ async def tenant_states(conn: asyncpg.Connection, org: str, tenant_id: str) -> l
     )
 
 
-async def insert_changes(
-    conn: asyncpg.Connection, org: str, changes: dict[Key, list[Change]]
-) -> None:
-    rows = [(k, c) for k, group in changes.items() for c in group]
-    await conn.execute(
-        "INSERT INTO allocation_changes (org_id, tenant_id, cluster_id, meter, at, event_id, "
-        "quantity) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], "
-        "$6::text[], $7::numeric[])",
-        org,
-        [k[0] for k, _ in rows],
-        [k[1] for k, _ in rows],
-        [k[2] for k, _ in rows],
-        [c.at for _, c in rows],
-        [c.id for _, c in rows],
-        [c.quantity for _, c in rows],
-    )
-
-
 async def save_states(conn: asyncpg.Connection, org: str, latest: dict[Key, Change]) -> None:
     tenants, clusters, meters = _columns(latest)
     await conn.execute(
         "INSERT INTO allocation_state (org_id, tenant_id, cluster_id, meter, last_at, last_id, "
         "last_quantity) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], "
-        "$5::bigint[], $6::text[], $7::numeric[]) ON CONFLICT (org_id, tenant_id, cluster_id, "
+        "$5::bigint[], $6::text[], $7::text[]::numeric[]) ON CONFLICT (org_id, tenant_id, cluster_id, "
         "meter) DO UPDATE SET last_at = excluded.last_at, last_id = excluded.last_id, "
         "last_quantity = excluded.last_quantity",
         org,
@@ -118,7 +124,7 @@ async def save_states(conn: asyncpg.Connection, org: str, latest: dict[Key, Chan
         meters,
         [c.at for c in latest.values()],
         [c.id for c in latest.values()],
-        [c.quantity for c in latest.values()],
+        [str(c.quantity) for c in latest.values()],
     )
 
 
@@ -130,14 +136,14 @@ async def add_segments(
     await conn.execute(
         "INSERT INTO allocation_segments AS s (org_id, tenant_id, seg_start, meter, cluster_id, "
         "quantity_seconds) SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::text[], "
-        "$5::text[], $6::numeric[]) ON CONFLICT (org_id, tenant_id, seg_start, meter, cluster_id) "
+        "$5::text[], $6::text[]::numeric[]) ON CONFLICT (org_id, tenant_id, seg_start, meter, cluster_id) "
         "DO UPDATE SET quantity_seconds = s.quantity_seconds + excluded.quantity_seconds",
         org,
         [k[0] for k in keys],
         [k[1] for k in keys],
         [k[2] for k in keys],
         [k[3] for k in keys],
-        list(deltas.values()),
+        [str(v) for v in deltas.values()],
     )
 
 
@@ -180,13 +186,13 @@ async def add_logs(
     keys = list(logs)
     await conn.execute(
         "INSERT INTO log_days AS l (org_id, tenant_id, day, cluster_id, bytes) SELECT $1, * FROM "
-        "unnest($2::text[], $3::bigint[], $4::text[], $5::numeric[]) ON CONFLICT (org_id, "
+        "unnest($2::text[], $3::bigint[], $4::text[], $5::text[]::numeric[]) ON CONFLICT (org_id, "
         "tenant_id, day, cluster_id) DO UPDATE SET bytes = l.bytes + excluded.bytes",
         org,
         [k[0] for k in keys],
         [k[1] for k in keys],
         [k[2] for k in keys],
-        list(logs.values()),
+        [str(v) for v in logs.values()],
     )
 
 
@@ -196,14 +202,14 @@ async def add_histogram(
     keys = list(counts)
     await conn.execute(
         "INSERT INTO series_histogram AS h (org_id, tenant_id, period, cluster_id, value, samples) "
-        "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::numeric[], $6::bigint[]) "
+        "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]::numeric[], $6::bigint[]) "
         "ON CONFLICT (org_id, tenant_id, period, cluster_id, value) "
         "DO UPDATE SET samples = h.samples + excluded.samples",
         org,
         [k[0] for k in keys],
         [k[1] for k in keys],
         [k[2] for k in keys],
-        [k[3] for k in keys],
+        [str(k[3]) for k in keys],
         list(counts.values()),
     )
 
@@ -214,13 +220,13 @@ async def add_peaks(
     keys = list(peaks)
     await conn.execute(
         "INSERT INTO series_peaks AS p (org_id, tenant_id, day, cluster_id, peak) SELECT $1, * "
-        "FROM unnest($2::text[], $3::bigint[], $4::text[], $5::numeric[]) ON CONFLICT (org_id, "
+        "FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[]::numeric[]) ON CONFLICT (org_id, "
         "tenant_id, day, cluster_id) DO UPDATE SET peak = greatest(p.peak, excluded.peak)",
         org,
         [k[0] for k in keys],
         [k[1] for k in keys],
         [k[2] for k in keys],
-        list(peaks.values()),
+        [str(v) for v in peaks.values()],
     )
 
 

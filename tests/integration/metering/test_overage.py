@@ -1,11 +1,13 @@
 """Allowances: ENFORCED tenants are told once and never billed overage; ALLOWED pay the excess."""
 
+import random
 from decimal import Decimal
 
 from costgrid.metering.v1 import events_pb2
 from costgrid.metering.v1 import service_pb2 as pb
 
 from services.common.messaging import ALLOWANCE_REACHED
+from services.metering.domain.percentile import nearest_rank
 from tests.integration.metering.conftest import (
     current_period,
     make_plan,
@@ -81,3 +83,21 @@ async def test_allowed_tenant_is_not_sent_allowance_notices(admin, org, settings
         wait=1.0,
     )
     assert events == []
+
+
+async def test_p95_of_each_cluster_by_nearest_rank_is_summed_for_the_tenant(admin):
+    start = current_period()[0]
+    tenant = await make_tenant(admin, await make_plan(admin), start)
+    rng = random.Random(8)
+    samples = {c: [rng.randint(0, 400) for _ in range(rng.randint(1, 150))] for c in ("a", "b")}
+    await record(
+        admin,
+        *[
+            sample(tenant, "metrics_series", str(v), start + i, cluster=c)
+            for c, values in samples.items()
+            for i, v in enumerate(values)
+        ],
+    )
+    view = await admin.GetUsage(pb.GetUsageRequest(tenant_id=tenant))
+    expected = sum(nearest_rank([(Decimal(v), 1) for v in values]) for values in samples.values())
+    assert {m.meter: Decimal(m.quantity) for m in view.totals}["metrics_series"] == expected

@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.metering.domain.percentile import nearest_rank, tenant_p95
+from services.metering.domain.percentile import nearest_rank
 
 
 def _counts(values):
@@ -29,11 +29,6 @@ def test_a_single_spike_among_many_samples_is_ignored():
 
 def test_no_samples_means_no_series():
     assert nearest_rank([]) == 0
-
-
-def test_tenant_p95_adds_each_clusters_own_p95():
-    per_cluster = {"a": _counts(range(1, 101)), "b": _counts([10] * 20)}
-    assert tenant_p95(per_cluster) == 105
 
 
 @given(st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=300))

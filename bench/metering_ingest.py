@@ -1,0 +1,213 @@
+"""Benchmark: usage events published to JetStream and rated by the metering service.
+
+Publishes `--events` usage events (20 tenants x 5 clusters; allocation changes for cpu, memory
+and storage, active-series and log-byte samples) in UsageBatch messages of `--per-message`
+events on `costgrid.usage.v1`, then measures in the same run:
+
+  raw       a plain JetStream pull consumer fetching and acking the same messages (no parsing);
+  metering  the metering service (started in-process) consuming them: parse, validate,
+            de-duplicate ids, update the running aggregates, one transaction per fetched batch.
+
+Both consume the same stream with the same fetch size; a service's rate is timed from its
+first fetch to its last ack (the durable consumer's ack floor), read from the server.
+
+    .venv/bin/python -m bench.metering_ingest [--events 1000000] [--per-message 20]
+
+Targets (issue 8): metering >= 100,000 events/s and >= 0.5 x raw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.append(str(Path(__file__).resolve().parents[1] / "gen"))
+
+from costgrid.metering.v1 import events_pb2
+from costgrid.metering.v1 import service_pb2 as pb
+from costgrid.metering.v1 import service_pb2_grpc as grpc_metering
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from services.common.caller import Caller
+from services.common.messaging import (
+    USAGE,
+    USAGE_STREAM,
+    Namespace,
+    connect,
+    delete_streams,
+    ensure_streams,
+)
+from services.common.server import start
+from services.metering.bootstrap import definition
+from services.metering.consumers import DURABLE
+from services.metering.domain.periods import period_bounds, period_of
+from tests.support.grpc_client import channel_as
+from tests.support.infra import drop_run_database, infrastructure_urls, run_settings
+
+TENANTS, CLUSTERS = 20, 5
+METERS = (
+    "cpu",
+    "memory",
+    "storage",
+    "metrics_series",
+    "logs_bytes",
+    "metrics_series",
+    "logs_bytes",
+)
+FETCH = 256
+
+
+def batches(org: str, events: int, per_message: int, start: int, end: int) -> list[bytes]:
+    """Events in time order across the period so far, round-robin over tenants and clusters."""
+    step = (end - start) / events
+    messages, batch = [], events_pb2.UsageBatch(org_id=org)
+    for i in range(events):
+        meter = METERS[i % len(METERS)]
+        event = batch.events.add(
+            id=uuid.uuid4().hex,
+            tenant_id=f"tenant-{i % TENANTS}",
+            cluster_id=f"cluster-{(i // TENANTS) % CLUSTERS}",
+            meter=meter,
+            quantity=str((i * 7) % 64) if meter != "logs_bytes" else str(1000 + i % 5000),
+        )
+        at = start + int(i * step)
+        (
+            event.effective_time if meter in ("cpu", "memory", "storage") else event.sample_time
+        ).seconds = at
+        if len(batch.events) == per_message:
+            messages.append(batch.SerializeToString())
+            batch = events_pb2.UsageBatch(org_id=org)
+    if batch.events:
+        messages.append(batch.SerializeToString())
+    return messages
+
+
+async def publish(bus, messages: list[bytes]) -> float:
+    subject = bus.namespace.subject(USAGE)
+    started = time.perf_counter()
+    for chunk in range(0, len(messages), 1000):
+        acks = [
+            bus.js.publish(subject, data, timeout=30) for data in messages[chunk : chunk + 1000]
+        ]
+        await asyncio.gather(*acks)
+    return time.perf_counter() - started
+
+
+async def raw_consume(bus, count: int) -> float:
+    stream = bus.namespace.stream(USAGE_STREAM.name)
+    await bus.js.add_consumer(
+        stream,
+        ConsumerConfig(
+            durable_name="bench-raw",
+            filter_subject=bus.namespace.subject(USAGE),
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            max_ack_pending=FETCH * 8,
+        ),
+    )
+    psub = await bus.js.pull_subscribe_bind("bench-raw", stream=stream)
+    got, started = 0, time.perf_counter()
+    while got < count:
+        for msg in await psub.fetch(FETCH, timeout=5):
+            await msg.ack()
+            got += 1
+    return time.perf_counter() - started
+
+
+async def service_consume(bus, settings, count: int) -> tuple[float, float]:
+    """(seconds from the service's first fetch to its last ack, seconds including start-up)."""
+    stream = bus.namespace.stream(USAGE_STREAM.name)
+    called = time.perf_counter()
+    service = await start(definition(close_interval_seconds=3600), settings)
+    first = None
+    try:
+        while True:
+            info = await bus.js.consumer_info(stream, DURABLE)
+            if first is None and info.delivered.stream_seq > 0:
+                first = time.perf_counter()
+            if info.ack_floor.stream_seq >= count:
+                done = time.perf_counter()
+                return done - (first or called), done - called
+            await asyncio.sleep(0.02)
+    finally:
+        await service.stop(grace=1)
+
+
+async def setup_tenants(settings, org: str, start_at: int) -> None:
+    service = await start(definition(close_interval_seconds=3600), settings)
+    try:
+        stub = grpc_metering.MeteringServiceStub(
+            channel_as(service.address, settings, Caller(org, "admin", "bench"))
+        )
+        plan = await stub.CreatePlan(
+            pb.CreatePlanRequest(
+                plan=pb.Plan(
+                    name="bench",
+                    price_book_name="default",
+                    metrics_series_allowance=10**6,
+                    logs_bytes_allowance=10**12,
+                )
+            )
+        )
+        for t in range(TENANTS):
+            request = pb.CreateTenantRequest(
+                tenant=pb.Tenant(
+                    id=f"tenant-{t}",
+                    name=f"Tenant {t}",
+                    overage_policy=pb.OVERAGE_POLICY_ALLOWED
+                    if t % 2
+                    else pb.OVERAGE_POLICY_ENFORCED,
+                ),
+                plan_id=plan.plan.id,
+            )
+            request.start_time.seconds = start_at
+            await stub.CreateTenant(request)
+    finally:
+        await service.stop(grace=1)
+
+
+async def main(events: int, per_message: int) -> None:
+    settings = run_settings(*infrastructure_urls(), db_pool_size=5, log_level="ERROR")
+    bus = await connect(settings.nats_url, "bench", Namespace(settings.namespace))
+    await ensure_streams(bus)
+    try:
+        org = f"bench-{uuid.uuid4().hex[:6]}"
+        now = int(time.time())
+        start_at = period_bounds(period_of(now))[0]
+        await setup_tenants(settings, org, start_at)
+        messages = batches(org, events, per_message, start_at, now - 1)
+        seconds = await publish(bus, messages)
+        print(
+            f"published  {len(messages):>9,} messages ({events:,} events) in {seconds:6.2f}s",
+            flush=True,
+        )
+        raw = await raw_consume(bus, len(messages))
+        rated, with_startup = await service_consume(bus, settings, len(messages))
+        raw_rate, rate = events / raw, events / rated
+        print(
+            f"raw        {events / raw:>12,.0f} events/s  ({len(messages) / raw:,.0f} msgs/s, {raw:.2f}s)"
+        )
+        print(
+            f"metering   {rate:>12,.0f} events/s  ({len(messages) / rated:,.0f} msgs/s, {rated:.2f}s; {events / with_startup:,.0f} events/s counting start-up)"
+        )
+        print(
+            f"ratio      {rate / raw_rate:12.2f} x raw   (targets: >= 100,000 events/s and >= 0.5 x raw)"
+        )
+    finally:
+        await delete_streams(bus)
+        await bus.close()
+        await drop_run_database(settings)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--per-message", type=int, default=20)
+    args = parser.parse_args()
+    asyncio.run(main(args.events, args.per_message))
