@@ -71,24 +71,29 @@ async def books_named(
 
 
 async def load_tenant(conn: asyncpg.Connection, org: str, tenant_id: str) -> TenantTermsView:
-    row = await catalog.tenant(conn, org, tenant_id)
-    if row is None:
+    """Two queries: the tenant with its windows' plans, and those plans' price books."""
+    rows = await catalog.tenant_with_plans(conn, org, tenant_id)
+    if not rows:
         raise NotFound(f"tenant '{tenant_id}' does not exist", reason="TENANT_NOT_FOUND")
-    window_rows = await catalog.windows(conn, org, [tenant_id])
-    plans = await catalog.plans_by_id(conn, org, [w["plan_id"] for w in window_rows])
-    terms = [(w["start_at"], plan_terms(plans[w["plan_id"]])) for w in window_rows]
+    terms = [
+        (
+            r["start_at"],
+            PlanTerms(
+                id=r["plan_id"],
+                name=r["plan_name"],
+                book=r["price_book_name"],
+                metrics_allowance=r["metrics_series_allowance"],
+                logs_allowance=r["logs_bytes_allowance"],
+                base_fee=r["base_fee"],
+            ),
+        )
+        for r in rows
+    ]
     books = await books_named(conn, org, sorted({p.book for _, p in terms}))
-    return TenantTermsView(row, windows_of(terms), books)
+    return TenantTermsView(rows[0], windows_of(terms), books)
 
 
 async def usage_of(conn: asyncpg.Connection, org: str, tenant_id: str, period: str) -> Usage:
     """The period's running aggregates for rating: never the raw events."""
     start, end = period_bounds(period)
-    logs = await readings.log_totals(conn, org, [tenant_id], start, end)
-    p95 = await readings.p95(conn, org, [tenant_id], period)
-    return Usage(
-        segments=await readings.segments(conn, org, tenant_id, start, end),
-        tails=await readings.tails(conn, org, tenant_id),
-        metrics_p95=p95.get(tenant_id, Decimal(0)),
-        logs_bytes=logs.get(tenant_id, Decimal(0)),
-    )
+    return await readings.snapshot(conn, org, tenant_id, period, start, end)

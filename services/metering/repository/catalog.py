@@ -145,6 +145,19 @@ async def list_tenants(conn: asyncpg.Connection, org: str, after: str, limit: in
     )
 
 
+async def tenant_with_plans(conn: asyncpg.Connection, org: str, tenant_id: str) -> list[Row]:
+    """The tenant's row once per plan window (oldest first), with the window's plan."""
+    return await conn.fetch(
+        "SELECT t.tenant_id, t.name, t.overage_policy, t.currency, t.create_time, w.start_at, "
+        "p.id AS plan_id, p.name AS plan_name, p.price_book_name, p.metrics_series_allowance, "
+        "p.logs_bytes_allowance, p.base_fee FROM tenants t JOIN plan_windows w "
+        "ON w.org_id = t.org_id AND w.tenant_id = t.tenant_id JOIN plans p ON p.id = w.plan_id "
+        "WHERE t.org_id = $1 AND t.tenant_id = $2 ORDER BY w.start_at",
+        org,
+        tenant_id,
+    )
+
+
 async def windows(conn: asyncpg.Connection, org: str, tenant_ids: list[str]) -> list[Row]:
     """Plan windows with their plans' names, oldest first per tenant."""
     return await conn.fetch(
