@@ -36,6 +36,17 @@ class Stack:
     gateway: RunningService
     base_url: str
     tokens: dict[str, str] = field(default_factory=dict)  # "<org>:<role>" -> secret
+    _clients: dict[str | None, httpx.AsyncClient] = field(default_factory=dict)
+
+    def http(self, token: str | None = None) -> httpx.AsyncClient:
+        """A shared client per token (creating one per request costs more than the request)."""
+        if token not in self._clients:
+            self._clients[token] = self.client(token)
+        return self._clients[token]
+
+    async def close_clients(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
 
     def client(self, token: str | None = None, **kwargs: object) -> httpx.AsyncClient:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -53,11 +64,13 @@ class Stack:
 
 
 async def start_services(settings: Settings) -> dict[str, RunningService]:
-    """One after another: provisioning grants on the same database must not race."""
-    running = {}
+    """One after another (provisioning grants on one database must not race), each pointed at
+    the ones already running, as services call each other (invoicing asks ingest, ...)."""
+    running: dict[str, RunningService] = {}
     for name in OTHERS:
         module = importlib.import_module(f"services.{name}.bootstrap")
-        running[name] = await start(module.definition(), settings)
+        peers = {f"{peer}_addr": svc.address for peer, svc in running.items()}
+        running[name] = await start(module.definition(), settings.model_copy(update=peers))
     return running
 
 
@@ -68,7 +81,10 @@ async def gateway_stack(settings: Settings, **overrides: object) -> AsyncIterato
     try:
         services.update(await start_services(settings))
         gateway, stack = await _start_gateway(settings, services, overrides)
-        yield stack
+        try:
+            yield stack
+        finally:
+            await stack.close_clients()
     finally:
         if gateway is not None:
             await gateway.stop(grace=1)

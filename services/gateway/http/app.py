@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import cache
 from typing import Any
 
 from fastapi import FastAPI
@@ -34,10 +35,12 @@ log = get_logger(__name__)
 REQUEST_ID = "x-request-id"
 
 
-def build_router(settings: GatewaySettings) -> Router:
+@cache
+def build_router(default_currency: str) -> Router:
+    """Built once per process (the models and signatures take a while); apps share it."""
     router = Router()
     add_health_route(router)
-    add_cost_routes(router, settings.default_currency)
+    add_cost_routes(router, default_currency)
     add_account_routes(router)
     add_budget_routes(router)
     add_invoice_routes(router)
@@ -108,7 +111,7 @@ def create_app(runtime: Runtime, settings: GatewaySettings) -> FastAPI:
     app.state.settings = settings
     app.state.auth = Authenticator(runtime.db, settings)
     app.state.stubs = {}
-    app.include_router(build_router(settings).api, prefix=API_PREFIX)
+    app.include_router(build_router(settings.default_currency).api, prefix=API_PREFIX)
     handlers: dict[Any, Any] = {
         RequestValidationError: errors.handle_validation,
         errors.ApiError: errors.handle_api_error,

@@ -83,7 +83,7 @@ def from_rpc_error(error: grpc.aio.AioRpcError, service: str) -> ApiError:
             f"This capability has not landed yet: the {service} service does not implement "
             f"it yet ({message})."
         )
-    elif code == grpc.StatusCode.UNAVAILABLE:
+    elif code == grpc.StatusCode.UNAVAILABLE and info is None:
         message = f"The {service} service is unavailable right now; try again shortly."
     elif code == grpc.StatusCode.DEADLINE_EXCEEDED:
         message = f"The {service} service did not answer in time."

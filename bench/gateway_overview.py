@@ -1,0 +1,228 @@
+"""GET /costs/overview through the gateway beside CostQueryService.GetOverview over gRPC.
+
+    .venv/bin/python -m bench.gateway_overview [--seconds 8] [--concurrency 16]
+
+Starts ingest and the gateway as real processes (`python -m services.<svc>`) on their own
+database (dropped at the end), connects the FOCUS sample as a cloud account and syncs it
+through the REST API, then asks the same overview question for a fixed time: first directly
+over gRPC (the baseline, several concurrent calls on one channel), then through the gateway
+with an httpx connection pool. Target: gateway throughput at least 0.5 of direct gRPC.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.append(str(ROOT / "gen"))
+
+import httpx  # noqa: E402
+from costgrid.ingest.v1 import service_pb2 as pb  # noqa: E402
+from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest  # noqa: E402
+
+from services.common.caller import Caller  # noqa: E402
+from services.common.clients import channel  # noqa: E402
+from services.common.settings import SERVICES  # noqa: E402
+from tests.support.infra import drop_run_database, infrastructure_urls, run_settings  # noqa: E402
+
+TOKEN = "cg_bench_bootstrap_token_0123456789abcdef"
+SAMPLE = Path("/work/shared/data/focus-1.0/focus_sample.csv")
+AS_OF = "2024-09-30"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _environment(settings, ports: dict[str, int]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'gen'}",
+        "COSTGRID_DATABASE_URL": settings.database_url,
+        "COSTGRID_NATS_URL": settings.nats_url,
+        "COSTGRID_NAMESPACE": settings.namespace,
+        "COSTGRID_LOG_LEVEL": "WARNING",
+        "COSTGRID_METRICS_PORTS": json.dumps({s: -1 for s in SERVICES}),
+        "COSTGRID_INGEST_ADDR": f"127.0.0.1:{ports['ingest']}",
+        "COSTGRID_GATEWAY_ADDR": f"127.0.0.1:{ports['gateway']}",
+        "COSTGRID_GATEWAY_HTTP_ADDR": f"127.0.0.1:{ports['http']}",
+        "COSTGRID_BOOTSTRAP_TOKEN": TOKEN,
+        "COSTGRID_RATE_LIMIT_PER_SECOND": "0",
+    }
+
+
+async def _wait_up(client: httpx.AsyncClient, within: float = 90.0) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            if (await client.get("/api/v1/costs/overview")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.5)
+    raise TimeoutError("the gateway and ingest did not come up")
+
+
+async def _seed(client: httpx.AsyncClient) -> None:
+    account = {
+        "cloud_account": {
+            "name": "focus-sample",
+            "provider": "focus_file",
+            "settings": {"focus_file": {"path": str(SAMPLE)}},
+        }
+    }
+    created = await client.post("/api/v1/cloud-accounts", json=account)
+    created.raise_for_status()
+    job = (
+        await client.post("/api/v1/costs/sync", json={"account_ids": [created.json()["id"]]})
+    ).json()
+    for _ in range(600):
+        state = (await client.get(f"/api/v1/costs/sync/{job['job_id']}")).json()["status"]
+        if state != "running":
+            print(f"seeded the FOCUS sample: sync {state}")
+            return
+        await asyncio.sleep(0.1)
+
+
+async def _load(
+    call: Callable[[int], Awaitable[None]], seconds: float, concurrency: int
+) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    stop = time.monotonic() + seconds
+
+    async def worker(slot: int) -> None:
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            await call(slot)
+            latencies.append(time.perf_counter() - started)
+
+    begin = time.monotonic()
+    await asyncio.gather(*(worker(slot) for slot in range(concurrency)))
+    return len(latencies) / (time.monotonic() - begin), latencies
+
+
+class RawClient:
+    """A minimal keep-alive HTTP/1.1 client (one connection per worker): it costs far less CPU
+    than httpx, so on a small machine the figure measures the gateway, not the load generator."""
+
+    def __init__(self, port: int, path: str) -> None:
+        self._port = port
+        self._request = (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n\r\n"
+        ).encode()
+        self._streams: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    async def call(self, slot: int) -> None:
+        while len(self._streams) <= slot:
+            self._streams.append(await asyncio.open_connection("127.0.0.1", self._port))
+        reader, writer = self._streams[slot]
+        writer.write(self._request)
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError):  # idle keep-alive closed
+            self._streams[slot] = reader, writer = await asyncio.open_connection(
+                "127.0.0.1", self._port
+            )
+            writer.write(self._request)
+            head = await reader.readuntil(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200"), head
+        length = next(
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length")
+        )
+        await reader.readexactly(length)
+
+    async def close(self) -> None:
+        for _, writer in self._streams:
+            writer.close()
+
+
+def _p99(latencies: list[float]) -> float:
+    return statistics.quantiles(latencies, n=100)[98] * 1000
+
+
+async def _bench(
+    http_port: int, grpc_port: int, seconds: float, concurrency: int, key: bytes
+) -> None:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{http_port}", headers=headers, limits=limits, timeout=30
+    ) as client:
+        await _wait_up(client)
+        await _seed(client)
+        sample = await client.get("/api/v1/costs/overview", params={"as_of_date": AS_OF})
+        print(f"overview answers {sample.status_code}: {sample.text[:160]}...")
+        grpc_channel = channel(
+            f"127.0.0.1:{grpc_port}", key, caller_of=lambda: Caller("default", "viewer", "bench")
+        )
+        stub = grpc_ingest.CostQueryServiceStub(grpc_channel)
+        request = pb.GetOverviewRequest(as_of_date=AS_OF)
+
+        async def direct(slot: int) -> None:
+            await stub.GetOverview(request)
+
+        async def via_httpx(slot: int) -> None:
+            response = await client.get("/api/v1/costs/overview", params={"as_of_date": AS_OF})
+            assert response.status_code == 200, response.text
+
+        raw = RawClient(http_port, f"/api/v1/costs/overview?as_of_date={AS_OF}")
+        for call in (direct, raw.call, via_httpx):  # warm-up
+            await _load(call, 1.0, concurrency)
+        results = {
+            "direct gRPC GetOverview": await _load(direct, seconds, concurrency),
+            "gateway, keep-alive raw": await _load(raw.call, seconds, concurrency),
+            "gateway, httpx pool": await _load(via_httpx, seconds, concurrency),
+        }
+        await raw.close()
+        await grpc_channel.close()
+    print(f"\nconcurrency {concurrency}, {seconds:.0f} s each")
+    baseline = results["direct gRPC GetOverview"][0]
+    for name, (rps, lat) in results.items():
+        ms = statistics.median(lat) * 1000
+        print(
+            f"{name:<24}: {rps:7.1f} req/s  p50 {ms:6.2f} ms  p99 {_p99(lat):7.2f} ms  ratio {rps / baseline:4.2f}"
+        )
+    ratio = results["gateway, keep-alive raw"][0] / baseline
+    print(f"gateway / direct: {ratio:.2f} (target >= 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    settings = run_settings(*infrastructure_urls())
+    ports = {"ingest": _free_port(), "gateway": _free_port(), "http": _free_port()}
+    env = _environment(settings, ports)
+    procs = [
+        subprocess.Popen([sys.executable, "-m", f"services.{svc}"], env=env, cwd=ROOT)
+        for svc in ("ingest", "gateway")
+    ]
+    try:
+        key = settings.context_signing_key.get_secret_value().encode()
+        asyncio.run(_bench(ports["http"], ports["ingest"], args.seconds, args.concurrency, key))
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            proc.wait(timeout=30)
+        asyncio.run(drop_run_database(settings))
+
+
+if __name__ == "__main__":
+    main()
