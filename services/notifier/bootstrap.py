@@ -10,6 +10,7 @@ from services.common.server import Loop, Runtime, ServiceDefinition
 from services.notifier import api, consumers
 from services.notifier.config import NotifierConfig, load_config
 from services.notifier.context import NotifierContext
+from services.notifier.inbox_runner import BatchInbox
 from services.notifier.worker import DeliveryWorker
 
 
@@ -27,12 +28,13 @@ def definition(config: NotifierConfig | None = None) -> ServiceDefinition:
         return api.register(server, runtime, context(runtime))
 
     def background(runtime: Runtime) -> list[Loop]:
-        assert runtime.db is not None
-        return [DeliveryWorker(runtime.db, context(runtime)).run]
+        assert runtime.db is not None and runtime.messaging is not None
+        worker = DeliveryWorker(runtime.db, context(runtime))
+        inboxes = [
+            BatchInbox(runtime.db, runtime.messaging, subscription, worker.wake)
+            for subscription in consumers.subscriptions()
+        ]
+        return [worker.run, *(inbox.run for inbox in inboxes)]
 
-    return ServiceDefinition(
-        name="notifier",
-        register=register,
-        subscriptions=lambda runtime: consumers.subscriptions(),
-        background=background,
-    )
+    # Subscriptions run in `background` (BatchInbox), not the kit's one-at-a-time loop.
+    return ServiceDefinition(name="notifier", register=register, background=background)

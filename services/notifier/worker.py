@@ -20,7 +20,7 @@ from services.common.logging import get_logger
 from services.notifier.context import NotifierContext
 from services.notifier.domain.model import Alert
 from services.notifier.domain.retry import AttemptResult
-from services.notifier.outcomes import record
+from services.notifier.outcomes import record_many
 from services.notifier.repository import claims
 from services.notifier.senders import dispatch
 from services.notifier.senders.base import Target
@@ -35,11 +35,21 @@ class DeliveryWorker:
         self._in_flight: Counter[int] = Counter()
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
+        # Outcomes waiting for the recorder, which commits all that finished together.
+        self._outcomes: list[tuple[Row[Any], AttemptResult, asyncio.Future[None]]] = []
+        self._outcome_ready = asyncio.Event()
+
+    def wake(self) -> None:
+        """New deliveries were committed: look now rather than at the next poll."""
+        self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         config = self._ctx.config
+        recorder = asyncio.create_task(self._recorder())
         try:
             while not stop.is_set():
+                # Cleared before claiming, so a wake-up during the claim is not lost.
+                self._wake.clear()
                 free = config.concurrency - len(self._tasks)
                 started = 0
                 if free > 0:
@@ -51,19 +61,44 @@ class DeliveryWorker:
                         log.warning("notifier.claim_failed", error=str(exc) or type(exc).__name__)
                 if started and started == free:
                     continue
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=config.poll_seconds)
         finally:
-            await self._shutdown()
+            await self._shutdown(recorder)
 
-    async def _shutdown(self) -> None:
+    async def _shutdown(self, recorder: asyncio.Task[None]) -> None:
         # Unfinished sends stay IN_FLIGHT and are resent with the same key when the lease ends.
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=1.0)
         for task in self._tasks:
             task.cancel()
+        recorder.cancel()
         await self._ctx.close()
+
+    async def _recorder(self) -> None:
+        while True:
+            await self._outcome_ready.wait()
+            self._outcome_ready.clear()
+            batch, self._outcomes = self._outcomes, []
+            if not batch:
+                continue
+            try:
+                await record_many(self._db, self._ctx, [(row, result) for row, result, _ in batch])
+            except Exception as exc:  # the database: leases run out, the deliveries are retried
+                log.warning("notifier.record_failed", error=str(exc) or type(exc).__name__)
+                for *_, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+            else:
+                for *_, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+
+    async def _record(self, row: Row[Any], result: AttemptResult) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._outcomes.append((row, result, done))
+        self._outcome_ready.set()
+        await done
 
     async def claim_and_start(self, free: int) -> int:
         config = self._ctx.config
@@ -115,11 +150,11 @@ class DeliveryWorker:
                 result = AttemptResult(
                     ok=False, error=f"internal error: {type(exc).__name__}: {exc}", retryable=True
                 )
-            await record(self._db, self._ctx, row, result)
+            await self._record(row, result)
         except asyncio.CancelledError:
             raise
-        except Exception:  # the database: the lease runs out and the delivery is claimed again
-            log.exception("notifier.record_failed", delivery_id=row.id)
+        except Exception:  # logged by the recorder; the lease runs out and it is retried
+            pass
         finally:
             self._in_flight[row.channel_id] -= 1
             self._tasks.discard(asyncio.current_task())  # type: ignore[arg-type]

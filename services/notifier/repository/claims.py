@@ -83,31 +83,45 @@ async def log_attempt(
     )
 
 
+_FINISH = text(
+    """
+    WITH done AS (
+        UPDATE deliveries SET status = :s, last_response_code = :c, last_error = :e,
+            reached = :reached,
+            next_attempt_at = CASE WHEN :s = :pending
+                                   THEN now() + make_interval(secs => :delay) END,
+            delivered_at = CASE WHEN :s = 'SENT' THEN now() END
+        WHERE id = :id AND status = :in_flight AND attempts = :a
+        RETURNING id, org_id, event_id, channel_id, rule_id, channel_type, trigger_type, attempts
+    ), logged AS (
+        INSERT INTO delivery_attempts (delivery_id, attempt, outcome, response_code, error)
+        VALUES (:id, :a, :o, :c, :e) ON CONFLICT (delivery_id, attempt) DO NOTHING
+    )
+    SELECT * FROM done
+    """
+)
+
+
 async def finish(
     session: AsyncSession,
     delivery_id: int,
     attempt: int,
+    outcome: str,
     status: str,
     code: int,
     error: str,
     reached: list[str],
     delay: float,
 ) -> Row[Any] | None:
-    """Applies an attempt's outcome; None if the row moved on (its lease ran out and another
-    worker claimed it), so a stale worker never overwrites a newer attempt."""
+    """Logs the attempt and applies its outcome, in one statement; None if the row moved on
+    (its lease ran out and another worker claimed it), so a stale worker never overwrites a
+    newer attempt."""
     result = await session.execute(
-        text(
-            "UPDATE deliveries SET status = :s, last_response_code = :c, last_error = :e, "
-            "reached = :reached, "
-            "next_attempt_at = CASE WHEN :s = :pending THEN now() + make_interval(secs => :delay) END, "
-            "delivered_at = CASE WHEN :s = 'SENT' THEN now() END "
-            "WHERE id = :id AND status = :in_flight AND attempts = :a "
-            "RETURNING id, org_id, event_id, channel_id, rule_id, channel_type, trigger_type, "
-            "attempts"
-        ),
+        _FINISH,
         {
             "id": delivery_id,
             "a": attempt,
+            "o": outcome,
             "s": status,
             "c": code,
             "e": error[:2000],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, text
@@ -10,26 +11,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifier.domain.model import Alert
 
+
+@dataclass(frozen=True)
+class Planned:
+    rule_id: int
+    channel_id: int
+    channel_type: str
+    key: str
+    status: str
+
+
 COLUMNS = (
     "id, org_id, event_id, channel_id, rule_id, channel_type, trigger_type, idempotency_key, "
     "status, attempts, last_error, last_response_code, reached, created_at, last_attempt_at, "
     "next_attempt_at, delivered_at"
 )
-
-
-async def insert_alert(session: AsyncSession, alert: Alert) -> None:
-    await session.execute(
-        text(
-            "INSERT INTO alerts (event_id, org_id, trigger_type, payload) "
-            "VALUES (:e, :org, :t, CAST(:p AS jsonb)) ON CONFLICT (event_id) DO NOTHING"
-        ),
-        {
-            "e": alert.event_id,
-            "org": alert.org_id,
-            "t": alert.trigger,
-            "p": json.dumps(alert.to_json()),
-        },
-    )
 
 
 async def take_cooldown(
@@ -52,31 +48,38 @@ async def take_cooldown(
     return result.first() is not None
 
 
-async def insert_delivery(
-    session: AsyncSession,
-    alert: Alert,
-    rule_id: int,
-    channel_id: int,
-    channel_type: str,
-    key: str,
-    status: str,
-) -> None:
+_INSERT_PLANNED = text(
+    """
+    WITH alert AS (
+        INSERT INTO alerts (event_id, org_id, trigger_type, payload)
+        VALUES (:e, :org, :t, CAST(:payload AS jsonb)) ON CONFLICT (event_id) DO NOTHING
+    )
+    INSERT INTO deliveries (org_id, event_id, channel_id, rule_id, channel_type, trigger_type,
+                            idempotency_key, status, next_attempt_at)
+    SELECT :org, :e, p.channel_id, p.rule_id, p.channel_type, :t, p.key, p.status,
+           CASE WHEN p.status = 'PENDING' THEN now() END
+    FROM unnest(CAST(:channel_ids AS bigint[]), CAST(:rule_ids AS bigint[]),
+                CAST(:types AS text[]), CAST(:keys AS text[]), CAST(:statuses AS text[]))
+         AS p (channel_id, rule_id, channel_type, key, status)
+    ON CONFLICT (event_id, channel_id) DO NOTHING
+    """
+)
+
+
+async def insert_planned(session: AsyncSession, alert: Alert, planned: list[Planned]) -> None:
+    """The alert and its deliveries in one statement (the alert first: deliveries refer to it)."""
     await session.execute(
-        text(
-            "INSERT INTO deliveries (org_id, event_id, channel_id, rule_id, channel_type, "
-            "trigger_type, idempotency_key, status, next_attempt_at) VALUES (:org, :e, :c, :r, "
-            ":ct, :t, :k, :s, CASE WHEN :s = 'PENDING' THEN now() END) "
-            "ON CONFLICT (event_id, channel_id) DO NOTHING"
-        ),
+        _INSERT_PLANNED,
         {
-            "org": alert.org_id,
             "e": alert.event_id,
-            "c": channel_id,
-            "r": rule_id,
-            "ct": channel_type,
+            "org": alert.org_id,
             "t": alert.trigger,
-            "k": key,
-            "s": status,
+            "payload": json.dumps(alert.to_json()),
+            "channel_ids": [p.channel_id for p in planned],
+            "rule_ids": [p.rule_id for p in planned],
+            "types": [p.channel_type for p in planned],
+            "keys": [p.key for p in planned],
+            "statuses": [p.status for p in planned],
         },
     )
 

@@ -7,14 +7,22 @@ the two, so HTTP and SMTP connect only to an address that was vetted in the same
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import socket
 import ssl
+import sys
 from typing import Any
 
 import httpcore
 import httpx
 
 from services.notifier.domain.network import AddressPolicy, BlockedDestination
+
+# httpcore tries `import sniffio` on every lock it takes; with sniffio not installed each try
+# walks sys.path again (~1 ms, several per request). A None entry makes the miss a dict lookup
+# (Python's documented way to mark a module absent); httpcore then assumes asyncio, as it does.
+if importlib.util.find_spec("sniffio") is None:
+    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 
 def _addresses(infos: list[Any]) -> list[str]:
