@@ -135,5 +135,6 @@ async def _apply_samples(conn: asyncpg.Connection, org: str, totals: BatchTotals
         await repo.add_logs(conn, org, totals.logs)
     if totals.histogram:
         await repo.add_histogram(conn, org, totals.histogram)
+        await repo.add_series_counts(conn, org, totals.histogram)
     if totals.peaks:
         await repo.add_peaks(conn, org, totals.peaks)

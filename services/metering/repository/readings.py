@@ -6,45 +6,71 @@ from decimal import Decimal
 
 import asyncpg
 
-from services.metering.domain.percentile import PERCENTILE
+from services.metering.domain.percentile import nearest_rank_from_top
 from services.metering.domain.rating import Usage
 
-_P95_OF_CLUSTERS = (
-    # Nearest rank per cluster: the smallest value whose running count reaches 95% of the
-    # samples, running >= ceil(0.95 N), i.e. running * 100 >= 95 * N for whole counts.
-    "SELECT tenant_id, cluster_id, min(value) AS p95 FROM "
-    " (SELECT tenant_id, cluster_id, value, sum(samples) OVER (PARTITION BY tenant_id, "
-    "  cluster_id ORDER BY value) AS running, sum(samples) OVER (PARTITION BY tenant_id, "
-    "  cluster_id) AS total FROM series_histogram WHERE org_id = $1 "
-    "  AND {tenants} AND period = $3) AS h "
-    " WHERE running * 100 >= total * {percentile} GROUP BY tenant_id, cluster_id"
-)
+TOP_ROWS = 256  # per cluster and read; a cluster needing more is read again, whole
 
 
-def _p95(tenants: str) -> str:
-    return _P95_OF_CLUSTERS.format(tenants=tenants, percentile=PERCENTILE)
+async def p95(
+    conn: asyncpg.Connection, org: str, tenant_ids: list[str], period: str
+) -> dict[str, Decimal]:
+    """Per tenant, the sum of its clusters' nearest-rank P95s, read from the histogram's top."""
+    rows = await conn.fetch(
+        "SELECT c.tenant_id, c.cluster_id, c.samples, t.value, t.samples FROM series_counts c "
+        "CROSS JOIN LATERAL (SELECT value, samples FROM series_histogram h "
+        " WHERE h.org_id = c.org_id AND h.tenant_id = c.tenant_id AND h.period = c.period "
+        " AND h.cluster_id = c.cluster_id ORDER BY value DESC LIMIT $4) AS t "
+        "WHERE c.org_id = $1 AND c.tenant_id = ANY($2::text[]) AND c.period = $3",
+        org,
+        tenant_ids,
+        period,
+        TOP_ROWS,
+    )
+    tops: dict[tuple[str, str], tuple[int, list[tuple[Decimal, int]]]] = {}
+    for tenant, cluster, total, value, n in rows:
+        tops.setdefault((tenant, cluster), (total, []))[1].append((value, n))
+    result: dict[str, Decimal] = {}
+    for (tenant, cluster), (total, top) in tops.items():
+        value = nearest_rank_from_top(total, top)
+        if value is None:
+            value = await _cluster_p95(conn, org, tenant, period, cluster, total)
+        result[tenant] = result.get(tenant, Decimal(0)) + value
+    return result
+
+
+async def _cluster_p95(
+    conn: asyncpg.Connection, org: str, tenant: str, period: str, cluster: str, total: int
+) -> Decimal:
+    rows = await conn.fetch(
+        "SELECT value, samples FROM series_histogram WHERE org_id = $1 AND tenant_id = $2 "
+        "AND period = $3 AND cluster_id = $4 ORDER BY value DESC",
+        org,
+        tenant,
+        period,
+        cluster,
+    )
+    return nearest_rank_from_top(total, [(r[0], r[1]) for r in rows]) or Decimal(0)
 
 
 async def snapshot(
     conn: asyncpg.Connection, org: str, tenant_id: str, period: str, start: int, end: int
 ) -> Usage:
-    """Everything rating reads, in one round trip: segments, tails, log bytes and P95."""
+    """Everything rating reads, in two round trips: segments, tails and log bytes; P95."""
     rows = await conn.fetch(
         "SELECT 1, meter, seg_start, sum(quantity_seconds) FROM allocation_segments "
-        " WHERE org_id = $1 AND tenant_id = $2 AND seg_start >= $4 AND seg_start < $5 "
+        " WHERE org_id = $1 AND tenant_id = $2 AND seg_start >= $3 AND seg_start < $4 "
         " GROUP BY meter, seg_start "
         "UNION ALL SELECT 2, meter, last_at, last_quantity FROM allocation_state "
         " WHERE org_id = $1 AND tenant_id = $2 "
         "UNION ALL SELECT 3, NULL, NULL, sum(bytes) FROM log_days "
-        " WHERE org_id = $1 AND tenant_id = $2 AND day >= $4 AND day < $5 "
-        f"UNION ALL SELECT 4, NULL, NULL, sum(p95) FROM ({_p95('tenant_id = $2')}) AS c",
+        " WHERE org_id = $1 AND tenant_id = $2 AND day >= $3 AND day < $4",
         org,
         tenant_id,
-        period,
         start,
         end,
     )
-    segments, tails, totals = {}, [], {3: Decimal(0), 4: Decimal(0)}
+    segments, tails, totals = {}, [], {3: Decimal(0)}
     for kind, meter, moment, value in rows:
         if kind == 1:
             segments[meter, moment] = value
@@ -52,7 +78,8 @@ async def snapshot(
             tails.append((meter, moment, value))
         elif value is not None:
             totals[kind] = value
-    return Usage(segments, tails, metrics_p95=totals[4], logs_bytes=totals[3])
+    series = (await p95(conn, org, [tenant_id], period)).get(tenant_id, Decimal(0))
+    return Usage(segments, tails, metrics_p95=series, logs_bytes=totals[3])
 
 
 async def log_days(
@@ -65,20 +92,6 @@ async def log_days(
         tenant_id,
         start,
         end,
-    )
-    return {r[0]: r[1] for r in rows}
-
-
-async def p95(
-    conn: asyncpg.Connection, org: str, tenant_ids: list[str], period: str
-) -> dict[str, Decimal]:
-    """Per tenant, the sum of its clusters' P95 active series (nearest rank, as in percentile.py)."""
-    rows = await conn.fetch(
-        f"SELECT tenant_id, sum(p95) FROM ({_p95('tenant_id = ANY($2::text[])')}) AS c "
-        "GROUP BY tenant_id",
-        org,
-        tenant_ids,
-        period,
     )
     return {r[0]: r[1] for r in rows}
 

@@ -214,6 +214,28 @@ async def add_histogram(
     )
 
 
+async def add_series_counts(
+    conn: asyncpg.Connection, org: str, counts: dict[tuple[str, str, str, Decimal], int]
+) -> None:
+    totals: dict[tuple[str, str, str], int] = {}
+    for tenant, period, cluster, _ in counts:
+        totals[tenant, period, cluster] = 0
+    for (tenant, period, cluster, _), n in counts.items():
+        totals[tenant, period, cluster] += n
+    keys = list(totals)
+    await conn.execute(
+        "INSERT INTO series_counts AS c (org_id, tenant_id, period, cluster_id, samples) "
+        "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) "
+        "ON CONFLICT (org_id, tenant_id, period, cluster_id) "
+        "DO UPDATE SET samples = c.samples + excluded.samples",
+        org,
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+        [k[2] for k in keys],
+        list(totals.values()),
+    )
+
+
 async def add_peaks(
     conn: asyncpg.Connection, org: str, peaks: dict[tuple[str, int, str], Decimal]
 ) -> None:
