@@ -2,8 +2,9 @@
 
 The baseline is a Theil-Sen trend on weekday-adjusted values plus a median effect per
 weekday, so past spikes (outliers) barely move it and weekends are not mistaken for drops
-or Mondays for spikes. Spread is the MAD of the residuals, widened for the error of the
-estimates themselves. Only increases are anomalies: unexpected spend is what costs money.
+or Mondays for spikes. Spread is the deviation of the residuals once the MAD has set
+outliers aside, widened for the error of the estimates themselves. Only increases are
+anomalies: unexpected spend is what costs money.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from enum import IntEnum
 
 import numpy as np
 
-WINDOW_DAYS = 56
+WINDOW_DAYS = 84
 MIN_HISTORY_DAYS = 14
 # Range half-width in robust standard deviations; chosen in bench/budgets_quality.py.
-RANGE_SIGMAS = 2.6
+RANGE_SIGMAS = 2.4
 _MAD_TO_SD = 1.4826
+_FITTED = 9  # two trend terms and seven weekday effects
 
 
 class Severity(IntEnum):
@@ -58,21 +60,30 @@ def expected_range(history: list[float], first_weekday: int) -> ExpectedRange | 
     first_weekday = (first_weekday + len(history) - n) % 7
     t = np.arange(n)
     weekday = (first_weekday + t) % 7
-    effects = _weekday_effects(y, weekday)
+    # Trend first, so the weekday medians are not smeared by weeks of growth.
+    effects = _weekday_effects(y - _theil_sen_slope(t, y) * t, weekday)
     adjusted = y - effects[weekday]
     slope = _theil_sen_slope(t, adjusted)
     intercept = float(np.median(adjusted - slope * t))
     residuals = adjusted - (intercept + slope * t)
-    mad = float(np.median(np.abs(residuals - np.median(residuals))))
+    scale = _robust_scale(residuals) * math.sqrt(n / (n - _FITTED))
     target_weekday = (first_weekday + n) % 7
     expected = intercept + slope * n + float(effects[target_weekday])
     same_day = int(np.sum(weekday == target_weekday))
     floor = 0.01 * abs(expected)  # a perfectly flat series still needs some room
-    spread = max(_MAD_TO_SD * mad, floor) * math.sqrt(1 + 1.57 / same_day + 1 / n)
+    spread = max(scale, floor) * math.sqrt(1 + 1.57 / same_day + 1 / n)
     expected = max(expected, 0.0)
     return ExpectedRange(
         expected, max(0.0, expected - RANGE_SIGMAS * spread), expected + RANGE_SIGMAS * spread
     )
+
+
+def _robust_scale(residuals: np.ndarray) -> float:
+    """Standard deviation of the residuals that are not outliers (MAD picks them out)."""
+    centre = np.median(residuals)
+    mad = _MAD_TO_SD * float(np.median(np.abs(residuals - centre)))
+    inliers = residuals[np.abs(residuals - centre) <= 3.5 * mad]
+    return float(np.std(inliers)) if len(inliers) > 2 else mad
 
 
 def _weekday_effects(y: np.ndarray, weekday: np.ndarray) -> np.ndarray:

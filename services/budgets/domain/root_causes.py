@@ -58,9 +58,7 @@ def rank(
         for key in set(actual) | set(weekly):
             usual = median(weekly[key]) if weekly.get(key) else Decimal(0)
             rises[(dimension, key)] = actual[key] - usual
-    total_rise = sum(
-        (v for (d, _), v in rises.items() if d == Dimension.REGION), start=Decimal(0)
-    )
+    total_rise = sum((v for (d, _), v in rises.items() if d == Dimension.REGION), start=Decimal(0))
     if total_rise <= 0:
         return []
     causes = [_cause(Dimension.ACCOUNT, account[0], account[1], total_rise, total_rise)]
