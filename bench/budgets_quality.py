@@ -168,7 +168,10 @@ def main() -> None:
     for row in forecast_table():
         print(row)
     print()
-    print("Anomalies (40 series x 140 judged days, 12 spikes each; range from 56 prior days)")
+    print(
+        f"Anomalies (40 series x {196 - WINDOW_DAYS} judged days, 12 spikes each; "
+        f"range from the {WINDOW_DAYS} days before)"
+    )
     print("| spikes | precision | recall | TP | FP | FN |")
     print("|---|---|---|---|---|---|")
     for row in anomaly_table():
