@@ -44,8 +44,9 @@ async def ensure_service_schema(settings: Settings, service: str) -> None:
     database = make_url(settings.database_url).database or "postgres"
     conn = await asyncpg.connect(_dsn(settings.database_url))
     try:
-        # Serialize concurrent provisioning of the same role (several test workers, replicas).
-        await conn.execute("SELECT pg_advisory_lock(hashtext($1))", role)
+        # One provisioner at a time: concurrent GRANTs on the same database row fail with
+        # "tuple concurrently updated" (services starting together, replicas, test workers).
+        await conn.execute("SELECT pg_advisory_lock(hashtext('costgrid-provisioning'))")
         if not await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role):
             await conn.execute(f"CREATE ROLE {_ident(role)} LOGIN PASSWORD '{password}'")
         await conn.execute(f"GRANT CONNECT ON DATABASE {_ident(database)} TO {_ident(role)}")
@@ -55,7 +56,7 @@ async def ensure_service_schema(settings: Settings, service: str) -> None:
         # Only the owner may use the schema: no other service role, not PUBLIC.
         await conn.execute(f"REVOKE ALL ON SCHEMA {_ident(schema)} FROM PUBLIC")
         await conn.execute(f"REVOKE CREATE ON SCHEMA public FROM {_ident(role)}")
-        await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", role)
+        await conn.execute("SELECT pg_advisory_unlock(hashtext('costgrid-provisioning'))")
     finally:
         await conn.close()
 
