@@ -65,6 +65,7 @@ async def set_billing_settings(deps: Deps, value: BillingSettings) -> BillingSet
 async def get_billing_settings(deps: Deps, account_id: int) -> BillingSettings:
     org_id = current_caller().org_id
     _check_account_id(account_id, "account_id")
+    await deps.ingest.account(account_id)  # NOT_FOUND for an account not in this org
     async with deps.db.transaction() as session:
         return await repository_settings.billing_settings(session, org_id, account_id)
 
