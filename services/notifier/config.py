@@ -30,8 +30,8 @@ class NotifierConfig(BaseSettings):
     backoff_max_seconds: float = 600.0
     # Deliveries sent at once by one replica, and at most this many to any one channel,
     # so a hanging channel cannot take every slot.
-    concurrency: int = 32
-    per_channel_concurrency: int = 8
+    concurrency: int = 64
+    per_channel_concurrency: int = 16
     # How often an idle worker looks for due deliveries.
     poll_seconds: float = 0.05
     # A claimed delivery not finished this long after its timeout is presumed cut off by a

@@ -119,8 +119,6 @@ class DeliveryWorker:
             if not chosen:
                 return 0
             rows = await claims.claim(session, chosen, config.lease_seconds)
-            channels = await claims.channels_for(session, list({r.channel_id for r in rows}))
-            alerts = await claims.alerts_for(session, list({r.event_id for r in rows}))
             for row in rows:
                 if row.was == "IN_FLIGHT":
                     await claims.log_attempt(
@@ -133,18 +131,14 @@ class DeliveryWorker:
                     )
         for row in rows:
             self._in_flight[row.channel_id] += 1
-            task = asyncio.create_task(
-                self._deliver(row, channels.get(row.channel_id), alerts[row.event_id])
-            )
+            task = asyncio.create_task(self._deliver(row))
             self._tasks.add(task)
         return len(rows)
 
-    async def _deliver(
-        self, row: Row[Any], channel: Row[Any] | None, alert: dict[str, Any]
-    ) -> None:
+    async def _deliver(self, row: Row[Any]) -> None:
         try:
             try:
-                result = await self._attempt(row, channel, alert)
+                result = await self._attempt(row)
             except Exception as exc:  # a bug, not the receiver: visible, retried, dead-lettered
                 log.exception("notifier.send_crashed", delivery_id=row.id)
                 result = AttemptResult(
@@ -160,16 +154,19 @@ class DeliveryWorker:
             self._tasks.discard(asyncio.current_task())  # type: ignore[arg-type]
             self._wake.set()
 
-    async def _attempt(
-        self, row: Row[Any], channel: Row[Any] | None, alert: dict[str, Any]
-    ) -> AttemptResult:
-        if channel is None or channel.deleted_at is not None or channel.org_id != row.org_id:
+    async def _attempt(self, row: Row[Any]) -> AttemptResult:
+        """`row` is a claimed delivery with its channel's and alert's columns."""
+        if row.channel_deleted_at is not None or row.channel_org_id != row.org_id:
             return AttemptResult(ok=False, error="the channel was deleted")
         try:
-            secrets = self._ctx.open(row.org_id, row.channel_id, channel.secrets_sealed)
+            secrets = self._ctx.open(row.org_id, row.channel_id, row.secrets_sealed)
         except SecretBoxError as exc:
             return AttemptResult(ok=False, error=f"the channel's secrets cannot be opened: {exc}")
-        target = Target(row.channel_id, channel.type, dict(channel.config), secrets)
+        target = Target(row.channel_id, row.channel_type, dict(row.config), secrets)
         return await dispatch.send(
-            self._ctx.send, target, Alert.from_json(alert), row.idempotency_key, tuple(row.reached)
+            self._ctx.send,
+            target,
+            Alert.from_json(dict(row.alert)),
+            row.idempotency_key,
+            tuple(row.reached),
         )

@@ -35,40 +35,26 @@ _CLAIM = text(
     UPDATE deliveries d
     SET status = 'IN_FLIGHT', attempts = d.attempts + 1, last_attempt_at = now(),
         next_attempt_at = now() + make_interval(secs => :lease)
-    FROM chosen WHERE d.id = chosen.id
+    FROM chosen, channels ch, alerts a
+    WHERE d.id = chosen.id AND ch.id = d.channel_id AND a.event_id = d.event_id
     RETURNING d.id, d.org_id, d.event_id, d.channel_id, d.idempotency_key, d.attempts,
               d.reached, chosen.was,
-              extract(epoch FROM now() - d.created_at)::float8 AS age_seconds
+              extract(epoch FROM now() - d.created_at)::float8 AS age_seconds,
+              ch.org_id AS channel_org_id, ch.type AS channel_type, ch.config,
+              ch.secrets_sealed, ch.deleted_at AS channel_deleted_at, a.payload AS alert
     """
 )
 
 
 async def claim(session: AsyncSession, ids: list[int], lease_seconds: float) -> list[Row[Any]]:
-    """Marks the chosen rows IN_FLIGHT until the lease ends.
+    """Marks the chosen rows IN_FLIGHT until the lease ends, returning each with its channel
+    and alert, so one statement has all the worker needs.
 
     The claim commits before sending, so a crash mid-send leaves the row IN_FLIGHT until its
     lease ends; it is then claimed again and resent with the same idempotency key.
     """
     result = await session.execute(_CLAIM, {"ids": ids, "lease": lease_seconds})
     return list(result.all())
-
-
-async def channels_for(session: AsyncSession, ids: list[int]) -> dict[int, Row[Any]]:
-    result = await session.execute(
-        text(
-            "SELECT id, org_id, type, config, secrets_sealed, deleted_at FROM channels "
-            "WHERE id = ANY(:ids)"
-        ),
-        {"ids": ids},
-    )
-    return {int(row.id): row for row in result.all()}
-
-
-async def alerts_for(session: AsyncSession, event_ids: list[str]) -> dict[str, dict[str, Any]]:
-    result = await session.execute(
-        text("SELECT event_id, payload FROM alerts WHERE event_id = ANY(:ids)"), {"ids": event_ids}
-    )
-    return {str(row.event_id): dict(row.payload) for row in result.all()}
 
 
 async def log_attempt(
