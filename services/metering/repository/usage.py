@@ -6,7 +6,7 @@ thousands of events costs a handful of round trips.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 import asyncpg
@@ -34,37 +34,44 @@ async def tenant_terms(
     )
 
 
+def text_array(values: Sequence[str | None]) -> str:
+    """A PostgreSQL array literal, sent as one text parameter and cast in SQL.
+
+    asyncpg checks every element of an array parameter in Python, which costs more than the
+    insert itself at thousands of events per batch; PostgreSQL parses the literal in C.
+    """
+    return "{" + ",".join("NULL" if v is None else _quoted(v) for v in values) + "}"
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 async def record_events(conn: asyncpg.Connection, org: str, events: list[Accepted]) -> set[str]:
     """Records the ids (allocations with their history columns); returns the ones not seen before."""
-    ids, tenants, clusters, meters, ats, quantities = [], [], [], [], [], []
-    for event in events:
-        ids.append(event.id)
-        if event.meter in ALLOCATION_UNITS:
-            tenants.append(event.tenant)
-            clusters.append(event.cluster)
-            meters.append(event.meter)
-            ats.append(event.at)
-            quantities.append(event.text)
-        else:
-            tenants.append(None)
-            clusters.append(None)
-            meters.append(None)
-            ats.append(None)
-            quantities.append(None)
-    rows = await conn.fetch(
-        "INSERT INTO usage_events (org_id, event_id, tenant_id, cluster_id, meter, at, quantity) "
-        "SELECT $1, e, t, c, m, a, q::numeric FROM unnest($2::text[], $3::text[], $4::text[], "
-        "$5::text[], $6::bigint[], $7::text[]) AS u(e, t, c, m, a, q) "
-        "ON CONFLICT DO NOTHING RETURNING event_id",
+    ids: list[str | None] = []
+    tenants: list[str | None] = []
+    clusters: list[str | None] = []
+    meters: list[str | None] = []
+    ats: list[str | None] = []
+    quantities: list[str | None] = []
+    for e in events:
+        ids.append(e.id)
+        allocation = e.meter in ALLOCATION_UNITS
+        tenants.append(e.tenant if allocation else None)
+        clusters.append(e.cluster if allocation else None)
+        meters.append(e.meter if allocation else None)
+        ats.append(str(e.at) if allocation else None)
+        quantities.append(e.text if allocation else None)
+    new = await conn.fetchval(
+        "WITH ins AS (INSERT INTO usage_events (org_id, event_id, tenant_id, cluster_id, meter, "
+        " at, quantity) SELECT $1, * FROM unnest($2::text::text[], $3::text::text[], "
+        " $4::text::text[], $5::text::text[], $6::text::bigint[], $7::text::numeric[]) "
+        " ON CONFLICT DO NOTHING RETURNING event_id) SELECT array_agg(event_id) FROM ins",
         org,
-        ids,
-        tenants,
-        clusters,
-        meters,
-        ats,
-        quantities,
+        *map(text_array, (ids, tenants, clusters, meters, ats, quantities)),
     )
-    return {row[0] for row in rows}
+    return set(new or ())
 
 
 async def states(conn: asyncpg.Connection, org: str, keys: Iterable[Key]) -> dict[Key, Change]:
@@ -202,15 +209,15 @@ async def add_histogram(
     keys = list(counts)
     await conn.execute(
         "INSERT INTO series_histogram AS h (org_id, tenant_id, period, cluster_id, value, samples) "
-        "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]::numeric[], $6::bigint[]) "
-        "ON CONFLICT (org_id, tenant_id, period, cluster_id, value) "
-        "DO UPDATE SET samples = h.samples + excluded.samples",
+        "SELECT $1, * FROM unnest($2::text::text[], $3::text::text[], $4::text::text[], "
+        "$5::text::numeric[], $6::text::bigint[]) ON CONFLICT (org_id, tenant_id, period, "
+        "cluster_id, value) DO UPDATE SET samples = h.samples + excluded.samples",
         org,
-        [k[0] for k in keys],
-        [k[1] for k in keys],
-        [k[2] for k in keys],
-        [str(k[3]) for k in keys],
-        list(counts.values()),
+        text_array([k[0] for k in keys]),
+        text_array([k[1] for k in keys]),
+        text_array([k[2] for k in keys]),
+        text_array([str(k[3]) for k in keys]),
+        text_array([str(n) for n in counts.values()]),
     )
 
 

@@ -172,3 +172,11 @@ async def test_events_in_a_period_that_is_still_open_after_it_ended_are_accepted
     tenant = await make_tenant(admin, await make_plan(admin), period_bounds(months_ago(1))[0])
     results = await record(admin, alloc(tenant, "cpu", "1", start - HOUR))
     assert results[0].outcome == ACCEPTED
+
+
+async def test_event_ids_with_any_characters_are_kept_apart_and_deduplicated(admin):
+    tenant, start = await _tenant(admin)
+    ids = ["a,b", 'q"uote', "back\\slash", "{brace}", "NULL", "sp ace", "ünï"]
+    events = [alloc(tenant, "storage", "1", start + i, event_id=i_d) for i, i_d in enumerate(ids)]
+    assert {r.outcome for r in await record(admin, *events)} == {ACCEPTED}
+    assert {r.outcome for r in await record(admin, *events)} == {DUPLICATE}
