@@ -38,16 +38,20 @@ def money(amount: Decimal, currency: str) -> money_pb2.Money:
 
 
 def event_fields(event: pb.UsageEvent) -> EventFields:
-    stamp = event.effective_time if event.meter in ALLOCATION_UNITS else event.sample_time
-    at = stamp.seconds if stamp.seconds or stamp.nanos else None
+    """Hot path (every ingested event): one sub-message access, floored to the second.
+
+    An unset time reads as 0 (1970), which no subscription covers: reported as missing.
+    """
+    meter = event.meter
+    at = (event.effective_time if meter in ALLOCATION_UNITS else event.sample_time).seconds
     return (
         event.id,
         event.tenant_id,
         event.cluster_id,
-        event.meter,
+        meter,
         event.unit,
         event.quantity,
-        at,
+        at or None,
     )
 
 
