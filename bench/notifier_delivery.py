@@ -7,7 +7,7 @@ deliveries (must be exactly 1,000 distinct idempotency keys, no more requests th
 event-to-delivery latency (receipt time minus publish time). Baselines in the same run: raw
 JetStream publish-to-consume latency at the same rate, and raw signed POSTs to the receiver.
 
-    .venv/bin/python -m bench.notifier_delivery [--events 1000] [--rate 200]
+    .venv/bin/python -m bench.notifier_delivery [--events 1000] [--rate 50]
 
 `--rate 0` publishes everything at once (a burst: latency then includes queueing).
 """
@@ -343,7 +343,7 @@ def report(
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1000)
-    parser.add_argument("--rate", type=float, default=200.0, help="events per second; 0 = burst")
+    parser.add_argument("--rate", type=float, default=50.0, help="events per second; 0 = burst")
     args = parser.parse_args()
     receiver_process = ReceiverProcess(secret="bench-secret")
     asyncio.run(run(args.events, args.rate, receiver_process))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeAlias
 
 import grpc
 from costgrid.notifier.v1 import service_pb2 as pb
@@ -15,7 +15,7 @@ from services.notifier.context import NotifierContext
 from services.notifier.handlers_channels import ChannelHandlers
 from services.notifier.handlers_rules import UPDATABLE, RuleHandlers
 
-Context = grpc.aio.ServicerContext
+Context: TypeAlias = grpc.aio.ServicerContext  # type: ignore[type-arg]
 
 
 def _rule_fields(rule: pb.Rule, paths: Iterable[str]) -> dict[str, Any]:
@@ -62,7 +62,7 @@ class NotificationApi(grpc_notifier.NotificationServiceServicer):
         self, request: pb.ListChannelsRequest, context: Context
     ) -> pb.ListChannelsResponse:
         kind = convert.channel_type(request.type, allow_unset=True)
-        rows, token = await self._channels.list(kind, request.page_size, request.page_token)
+        rows, token = await self._channels.page(kind, request.page_size, request.page_token)
         return pb.ListChannelsResponse(
             channels=[convert.channel_proto(r) for r in rows], next_page_token=token
         )
@@ -111,7 +111,7 @@ class NotificationApi(grpc_notifier.NotificationServiceServicer):
         self, request: pb.ListRulesRequest, context: Context
     ) -> pb.ListRulesResponse:
         trigger = convert.trigger_type(request.trigger_type, "trigger_type", allow_unset=True)
-        rows, token = await self._rules.list(trigger, request.page_size, request.page_token)
+        rows, token = await self._rules.page(trigger, request.page_size, request.page_token)
         return pb.ListRulesResponse(
             rules=[convert.rule_proto(r) for r in rows], next_page_token=token
         )

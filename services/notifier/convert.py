@@ -32,6 +32,11 @@ STATUSES = {
 _STATUS_OUT = {state: status for status, states in STATUSES.items() for state in states}
 
 
+def enum_value(enum: Any, name: str) -> Any:
+    """The number of a proto enum's value by name (typed loosely: the stubs want the enum)."""
+    return enum.Value(name)
+
+
 def enum_name(enum: Any, value: int, prefix: str, field: str, allow_unset: bool = False) -> str:
     if value == 0:
         if allow_unset:
@@ -114,7 +119,7 @@ def channel_proto(row: Row[Any]) -> pb.Channel:
             pb.EmailConfig(
                 smtp_host=c["smtp_host"],
                 smtp_port=c["smtp_port"],
-                security=pb.SmtpSecurity.Value(f"SMTP_SECURITY_{c['security']}"),
+                security=enum_value(pb.SmtpSecurity, f"SMTP_SECURITY_{c['security']}"),
                 username=c.get("username", ""),
                 from_address=c["from_address"],
                 to_addresses=c["to_addresses"],
@@ -127,7 +132,7 @@ def channel_proto(row: Row[Any]) -> pb.Channel:
     return pb.Channel(
         id=row.id,
         name=row.name,
-        type=pb.ChannelType.Value(f"CHANNEL_TYPE_{kind}"),
+        type=enum_value(pb.ChannelType, f"CHANNEL_TYPE_{kind}"),
         config=config,
         has_secrets=bool(row.secrets_sealed),
         create_time=timestamp(row.created_at),
@@ -165,18 +170,18 @@ def rule_proto(row: Row[Any]) -> pb.Rule:
     return pb.Rule(
         id=row.id,
         name=row.name,
-        trigger_type=pb.TriggerType.Value(f"TRIGGER_TYPE_{row.trigger_type}"),
+        trigger_type=enum_value(pb.TriggerType, f"TRIGGER_TYPE_{row.trigger_type}"),
         filter=pb.RuleFilter(
             budget_levels=[
-                budgets_pb.BudgetAlertLevel.Value(f"BUDGET_ALERT_LEVEL_{v}")
+                enum_value(budgets_pb.BudgetAlertLevel, f"BUDGET_ALERT_LEVEL_{v}")
                 for v in f.budget_levels
             ],
             budget_ids=f.budget_ids,
             account_ids=f.account_ids,
             min_severity=(
-                budgets_pb.AnomalySeverity.Value(f"ANOMALY_SEVERITY_{f.min_severity}")
+                enum_value(budgets_pb.AnomalySeverity, f"ANOMALY_SEVERITY_{f.min_severity}")
                 if f.min_severity
-                else 0
+                else enum_value(budgets_pb.AnomalySeverity, "ANOMALY_SEVERITY_UNSPECIFIED")
             ),
             tenant_ids=f.tenant_ids,
         ),
@@ -194,8 +199,8 @@ def delivery_proto(row: Row[Any]) -> pb.Delivery:
         id=row.id,
         rule_id=row.rule_id,
         channel_id=row.channel_id,
-        channel_type=pb.ChannelType.Value(f"CHANNEL_TYPE_{row.channel_type}"),
-        trigger_type=pb.TriggerType.Value(f"TRIGGER_TYPE_{row.trigger_type}"),
+        channel_type=enum_value(pb.ChannelType, f"CHANNEL_TYPE_{row.channel_type}"),
+        trigger_type=enum_value(pb.TriggerType, f"TRIGGER_TYPE_{row.trigger_type}"),
         event_id=row.event_id,
         idempotency_key=row.idempotency_key,
         status=_STATUS_OUT[row.status],

@@ -76,7 +76,7 @@ class ChannelHandlers:
             raise NotFound(f"channel {channel_id} does not exist", channel_id=channel_id)
         return row
 
-    async def list(self, kind: str, size: int, token: str) -> tuple[list[Row[Any]], str]:
+    async def page(self, kind: str, size: int, token: str) -> tuple[list[Row[Any]], str]:
         caller = current_caller()
         limit = page_size(size)
         scope = f"channels/{caller.org_id}/{kind}"

@@ -63,7 +63,7 @@ class RuleHandlers:
             raise NotFound(f"rule {rule_id} does not exist", rule_id=rule_id)
         return row
 
-    async def list(self, trigger: str, size: int, token: str) -> tuple[list[Row[Any]], str]:
+    async def page(self, trigger: str, size: int, token: str) -> tuple[list[Row[Any]], str]:
         caller = current_caller()
         limit = page_size(size)
         scope = f"rules/{caller.org_id}/{trigger}"

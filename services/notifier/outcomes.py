@@ -17,6 +17,7 @@ from services.common.logging import get_logger
 from services.common.messaging import DEAD_LETTERED
 from services.common.outbox import add_event
 from services.notifier.context import NotifierContext
+from services.notifier.convert import enum_value
 from services.notifier.domain.model import DEAD, PENDING
 from services.notifier.domain.retry import AttemptResult, decide
 from services.notifier.repository import claims
@@ -82,8 +83,8 @@ def dead_lettered(row: Row[Any], result: AttemptResult) -> events_pb2.Notificati
         delivery_id=row.id,
         rule_id=row.rule_id,
         channel_id=row.channel_id,
-        channel_type=pb.ChannelType.Value(f"CHANNEL_TYPE_{row.channel_type}"),
-        trigger_type=pb.TriggerType.Value(f"TRIGGER_TYPE_{row.trigger_type}"),
+        channel_type=enum_value(pb.ChannelType, f"CHANNEL_TYPE_{row.channel_type}"),
+        trigger_type=enum_value(pb.TriggerType, f"TRIGGER_TYPE_{row.trigger_type}"),
         source_event_id=row.event_id,
         attempts=row.attempts,
         last_error=result.error,

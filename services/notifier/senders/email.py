@@ -58,7 +58,7 @@ def _send_blocking(ctx: SendContext, target: Target, message: EmailMessage) -> i
     client.policy = ctx.policy  # type: ignore[attr-defined]
     # smtplib verifies STARTTLS and TLS certificates against the name given to __init__,
     # which connect() alone does not set.
-    client._host = host
+    client._host = host  # type: ignore[attr-defined]
     try:
         client.connect(host, port)
         client.ehlo()
