@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
-import threading
 from pathlib import Path
 
 from sqlalchemy import make_url
 
 from services.common.settings import SERVICES, load_settings
 from tools import devstack, supervisor
-from tools.migrate import migrate_all, seed_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_BOOTSTRAP_TOKEN = "cg_dev_bootstrap_token"
@@ -19,8 +18,11 @@ DEV_BOOTSTRAP_TOKEN = "cg_dev_bootstrap_token"
 
 def environment(state: Path) -> dict[str, str]:
     admin = devstack.ensure_postgres(state)
-    database = admin if "COSTGRID_DATABASE_URL" in os.environ else (
-        make_url(admin).set(database="costgrid").render_as_string(False))
+    database = (
+        admin
+        if "COSTGRID_DATABASE_URL" in os.environ
+        else (make_url(admin).set(database="costgrid").render_as_string(False))
+    )
     return {
         "COSTGRID_DATABASE_URL": database,
         "COSTGRID_NATS_URL": devstack.ensure_nats(state),
@@ -56,32 +58,52 @@ def _announce_when_ready(env: dict[str, str]) -> None:
     for service in SERVICES:
         host, port = settings.addr_of(service).rsplit(":", 1)
         wait_serving(f"{host}:{port}")
-        lines.append(f"  {service:<10} gRPC {host}:{port}   metrics http://127.0.0.1:"
-                     f"{settings.metrics_port_of(service)}/metrics")
+        lines.append(
+            f"  {service:<10} gRPC {host}:{port}   metrics http://127.0.0.1:"
+            f"{settings.metrics_port_of(service)}/metrics"
+        )
     gateway_http = os.environ.get("COSTGRID_GATEWAY_HTTP_ADDR", "127.0.0.1:8080")
-    print("\nCostgrid is up:\n" + "\n".join(lines) +
-          f"\n  REST API   http://{gateway_http}/api/v1  (Bearer {env['COSTGRID_BOOTSTRAP_TOKEN']})"
-          f"\n  database   {env['COSTGRID_DATABASE_URL']}\n  nats       {env['COSTGRID_NATS_URL']}"
-          "\nCtrl-C stops everything.\n", flush=True)
+    print(
+        "\nCostgrid is up:\n"
+        + "\n".join(lines)
+        + f"\n  REST API   http://{gateway_http}/api/v1  (Bearer {env['COSTGRID_BOOTSTRAP_TOKEN']})"
+        f"\n  database   {env['COSTGRID_DATABASE_URL']}\n  nats       {env['COSTGRID_NATS_URL']}"
+        "\nCtrl-C stops everything.\n",
+        flush=True,
+    )
 
 
 def main() -> int:
-    import asyncio
-
     state = Path(os.environ.get("COSTGRID_STATE_DIR", ROOT / ".costgrid"))
     env = environment(state)
     os.environ.update(env)
     try:
-        settings = load_settings()
-        asyncio.run(migrate_all(settings))
-        asyncio.run(seed_demo(settings))
-        threading.Thread(target=_announce_when_ready, args=(env,), daemon=True).start()
-        procs = [supervisor.Proc(s, [sys.executable, "-m", f"services.{s}"], env=env, cwd=str(ROOT))
-                 for s in SERVICES]
-        return supervisor.run(procs)
+        # In a child process: gRPC used while seeding must not live in the process that forks
+        # the services (gRPC's fork handlers abort children started after it ran).
+        subprocess.run(
+            [sys.executable, "-m", "tools.migrate", "--demo"],
+            env={**os.environ, **env},
+            cwd=ROOT,
+            check=True,
+        )
+        # Also its own process, for the same reason: the supervisor never loads gRPC.
+        announcer = subprocess.Popen(
+            [sys.executable, "-m", "tools.run", "--announce"], env={**os.environ, **env}, cwd=ROOT
+        )
+        procs = [
+            supervisor.Proc(s, [sys.executable, "-m", f"services.{s}"], env=env, cwd=str(ROOT))
+            for s in SERVICES
+        ]
+        code = supervisor.run(procs)
+        announcer.terminate()
+        announcer.wait()
+        return code
     finally:
         devstack.stop_private(state)
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--announce"]:
+        _announce_when_ready(dict(os.environ))
+        sys.exit(0)
     sys.exit(main())

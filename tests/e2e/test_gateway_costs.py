@@ -11,10 +11,9 @@ import pytest
 
 from services.common.settings import Settings
 from tests.support.gateway_stack import Stack, gateway_stack
+from tests.support.infra import FOCUS_SAMPLE
 
-SAMPLE = Path("/work/shared/data/focus-1.0/focus_sample.csv")
-if not SAMPLE.exists():
-    SAMPLE = Path(__file__).resolve().parents[2] / "data" / "focus-1.0" / "focus_sample.csv"
+SAMPLE = FOCUS_SAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +78,12 @@ async def test_another_org_sees_none_of_it(stack: Stack) -> None:
         "/api/v1/costs/overview", params={"as_of_date": "2024-09-30"}
     )
     assert response.status_code == 200 and response.json()["by_provider"] == []
+
+
+@pytest.mark.parametrize("days", [30, 60, 90])
+async def test_forecast_accepts_each_allowed_horizon(stack: Stack, days: int) -> None:
+    response = await stack.http(stack.tokens["default:viewer"]).get(
+        "/api/v1/costs/forecast", params={"days": days}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["forecast_days"] == days

@@ -51,3 +51,7 @@ async def drop_run_database(settings: Settings) -> None:
             await conn.execute(f'DROP ROLE IF EXISTS "{settings.db_role(service)}"')
     finally:
         await conn.close()
+
+
+# shared/ sits beside the repository (in CI too): the FOCUS 1.0 sample and its README totals.
+FOCUS_SAMPLE = ROOT.parent / "shared" / "data" / "focus-1.0" / "focus_sample.csv"

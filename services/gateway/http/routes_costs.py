@@ -187,7 +187,7 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
     async def forecast(
         request: Request,
         caller: Annotated[Caller, Depends(require("viewer"))],
-        days: Literal[30, 60, 90] = 30,
+        days: Annotated[int, Query(ge=30, le=90, multiple_of=30, description="30, 60 or 90")] = 30,
         provider_id: ProviderId = None,
         confidence_level: Annotated[str | None, Query(pattern=r"^\d{1,2}(\.\d+)?$")] = None,
         currency: Currency | None = None,

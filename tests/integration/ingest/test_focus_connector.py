@@ -33,9 +33,10 @@ from services.ingest.connectors.focus import (
     iter_sources,
 )
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
+from tests.support.infra import FOCUS_SAMPLE
 
-SAMPLE = Path("/work/shared/data/focus-1.0/focus_sample.csv")
-README_TOTALS = {  # /work/shared/data/focus-1.0/README.md
+SAMPLE = FOCUS_SAMPLE
+README_TOTALS = {  # shared/data/focus-1.0/README.md
     "AWS": Decimal("18.00663861840"),
     "Microsoft": Decimal("1.97651418586"),
     "Oracle": Decimal("0.53707392473"),

@@ -18,9 +18,10 @@ from services.common.caller import Caller
 from services.common.messaging import COSTS_UPDATED, Namespace, connect
 from services.common.outbox import EVENT_ORG
 from tests.fakes.aws_fake import AwsFake, json_error
+from tests.support.infra import FOCUS_SAMPLE
 from tests.support.ingest_service import Client, event_tap, new_org, running_ingest, wait_job
 
-SAMPLE = Path("/work/shared/data/focus-1.0/focus_sample.csv")
+SAMPLE = FOCUS_SAMPLE
 SAMPLE_LINES = SAMPLE.read_text().splitlines(keepends=True)
 README_TOTALS = {
     "AWS": Decimal("18.00663861840"),
@@ -284,3 +285,20 @@ async def test_viewer_cannot_trigger_a_sync(service, settings):
     finally:
         await viewer.close()
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_failed_resync_leaves_the_previous_data_untouched(service, admin, tmp_path):
+    export = tmp_path / "export.csv"
+    await asyncio.to_thread(shutil.copy, SAMPLE, export)
+    account_id = await focus_account(admin, export)
+    await sync(admin, account_id)
+    header = SAMPLE_LINES[0].rstrip("\n").split(",")
+    bad_row = ["NULL"] * len(header)
+    bad_row[header.index('"BilledCost"')] = "not-a-number"
+    await asyncio.to_thread(export.write_text, "".join(SAMPLE_LINES) + ",".join(bad_row) + "\n")
+
+    job = await sync(admin, account_id)
+
+    assert job.status == pb.SYNC_JOB_STATUS_FAILED
+    assert "BilledCost" in job.tasks[0].error
+    assert await totals_by_provider_name(service, admin.org_id, account_id) == README_TOTALS

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from costgrid.common.v1 import provider_pb2
@@ -18,9 +17,10 @@ from services.common.messaging import SYNC_TASKS
 from services.ingest import repository_accounts
 from services.ingest.bootstrap import deps_of
 from services.ingest.scheduler import run_due
+from tests.support.infra import FOCUS_SAMPLE
 from tests.support.ingest_service import TEST_CONFIG, Client, new_org, running_ingest, wait_job
 
-SAMPLE = Path("/work/shared/data/focus-1.0/focus_sample.csv")
+SAMPLE = FOCUS_SAMPLE
 SAMPLE_TOTAL = Decimal("20.52022672899")
 
 
