@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from costgrid.metering.v1 import events_pb2
 from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
+from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from services.common.db import Database
@@ -51,7 +52,7 @@ class UsageConsumer:
         self._batch = batch
         self._max_deliver = max_deliver
         self._ack_wait = ack_wait_seconds
-        self._psub = None
+        self._psub: JetStreamContext.PullSubscription | None = None
 
     async def declare(self) -> None:
         ns = self._messaging.namespace
@@ -93,7 +94,8 @@ class UsageConsumer:
     async def _fetch_loop(self, stop: asyncio.Event, queue: asyncio.Queue[Fetched]) -> None:
         while not stop.is_set():
             try:
-                messages = await self._psub.fetch(self._batch, timeout=1)  # type: ignore[union-attr]
+                assert self._psub is not None
+                messages = await self._psub.fetch(self._batch, timeout=1)
             except TimeoutError:
                 continue
             except asyncio.CancelledError:

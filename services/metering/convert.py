@@ -124,7 +124,7 @@ def statement(row: asyncpg.Record) -> pb.Statement:
     currency = row["currency"]
     lines = [
         pb.StatementLine(
-            category=pb.StatementCategory.Value(f"STATEMENT_CATEGORY_{line['category']}"),
+            category=f"STATEMENT_CATEGORY_{line['category']}",  # enum by name
             description=line["description"],
             quantity=line["quantity"],
             unit=line["unit"],

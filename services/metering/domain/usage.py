@@ -47,7 +47,7 @@ class Rejection:
 
 
 class Accepted(NamedTuple):
-    index: int
+    position: int  # in the batch as received
     id: str
     tenant: str
     cluster: str

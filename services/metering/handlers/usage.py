@@ -74,7 +74,7 @@ async def apply_usage(
         if event.id in new_ids:
             totals.add(event)
         else:
-            outcomes[event.index] = _DUPLICATE
+            outcomes[event.position] = _DUPLICATE
     await _apply_allocations(conn, org, totals, terms, new_ids)
     await _apply_samples(conn, org, totals)
     watched = sorted(pair for pair in totals.sampled if pair[0] in enforced)
