@@ -56,6 +56,8 @@ class Subscription:
     max_deliver: int = 20
     ack_wait_seconds: float = 30
     batch: int = 64
+    # Called after a batch's effects committed (e.g. to wake a worker that acts on them).
+    after_commit: Callable[[], None] | None = None
 
 
 class InboxConsumer:
@@ -84,10 +86,9 @@ class InboxConsumer:
     async def run(self, stop: asyncio.Event) -> None:
         if self._psub is None:
             await self.declare()
-        assert self._psub is not None
         while not stop.is_set():
             try:
-                messages = await self._psub.fetch(self._sub.batch, timeout=1)
+                messages = await self._fetch()
             except TimeoutError:
                 continue
             except asyncio.CancelledError:
@@ -96,8 +97,46 @@ class InboxConsumer:
                 log.warning("inbox.fetch_failed", consumer=self._sub.durable, error=str(exc))
                 await asyncio.sleep(0.5)
                 continue
-            for msg in messages:
-                await self.handle(msg)
+            await self.handle_batch(messages)
+
+    async def _fetch(self) -> list[Msg]:
+        """Waits for one event, then takes whatever else is already there.
+
+        A plain `fetch(batch, timeout)` keeps collecting until the batch is full or the timeout
+        ends, which on a quiet stream would delay every event by up to the timeout.
+        """
+        assert self._psub is not None
+        first = await self._psub.fetch(1, timeout=1)
+        try:
+            more = await self._psub.fetch(self._sub.batch - 1, timeout=0.02)
+        except TimeoutError:
+            more = []
+        return [*first, *more]
+
+    async def handle_batch(self, messages: list[Msg]) -> None:
+        """One transaction for the batch; if any event fails, each is retried on its own so one
+        bad event cannot hold up the others."""
+        events = [to_event(m, self._messaging) for m in messages]
+        if len(messages) > 1 and all(e.id for e in events):
+            try:
+                async with self._db.transaction() as session:
+                    for event in events:
+                        if await record(session, self._sub.durable, event.id):
+                            await self._sub.handler(session, event)
+                self._committed()
+                await asyncio.gather(*(m.ack() for m in messages))
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("inbox.batch_failed", consumer=self._sub.durable, error=str(exc))
+        for msg in messages:
+            if await self.handle(msg):
+                self._committed()
+
+    def _committed(self) -> None:
+        if self._sub.after_commit:
+            self._sub.after_commit()
 
     async def handle(self, msg: Msg) -> bool:
         """Applies one message; returns True when its effect was applied now (not a repeat)."""
