@@ -59,10 +59,12 @@ class SyncApi(grpc_ingest.SyncServiceServicer):
     async def TriggerSync(
         self, request: pb.TriggerSyncRequest, context: Ctx
     ) -> pb.TriggerSyncResponse:
-        job_id = await handlers.trigger_sync(
+        job_id, status = await handlers.trigger_sync(
             self._deps, list(request.account_ids), request.days_back, request.request_id
         )
-        return pb.TriggerSyncResponse(job_id=job_id, status=pb.SYNC_JOB_STATUS_RUNNING)
+        return pb.TriggerSyncResponse(
+            job_id=job_id, status=pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{status}")
+        )
 
     async def GetSyncJob(
         self, request: pb.GetSyncJobRequest, context: Ctx

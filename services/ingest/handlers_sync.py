@@ -19,30 +19,40 @@ from services.ingest import events
 from services.ingest import repository_accounts as accounts
 from services.ingest import repository_sync as repo
 from services.ingest.deps import Deps
-from services.ingest.domain.sync import MANUAL, days_back_of, sync_window
+from services.ingest.domain.sync import MANUAL, RUNNING, days_back_of, sync_window
 from services.ingest.repository_accounts import AccountRow
 from services.ingest.repository_sync import JobRow, TaskRow
 
 
 async def trigger_sync(
     deps: Deps, account_ids: Sequence[int], days_back: int, request_id: str
-) -> int:
+) -> tuple[int, str]:
+    """(job id, status): RUNNING for a new job; a retry gets the first job's current status."""
     caller = require_role("member")
     days = days_back_of(days_back)
     async with deps.db.transaction() as session:
         if request_id:
-            existing = await repo.job_by_request(session, caller.org_id, request_id)
-            if existing is not None:
-                return existing
+            replayed = await _replayed(session, caller.org_id, request_id)
+            if replayed:
+                return replayed
         targets = await _targets(session, caller.org_id, account_ids)
         job_id = await start_job(
             session, caller.org_id, targets, days, MANUAL, caller.principal, request_id or None
         )
         if job_id is None:  # a concurrent retry with the same request_id won
-            existing = await repo.job_by_request(session, caller.org_id, request_id)
-            assert existing is not None
-            return existing
-    return job_id
+            replayed = await _replayed(session, caller.org_id, request_id)
+            assert replayed is not None
+            return replayed
+    return job_id, RUNNING
+
+
+async def _replayed(session: AsyncSession, org_id: str, request_id: str) -> tuple[int, str] | None:
+    job_id = await repo.job_by_request(session, org_id, request_id)
+    if job_id is None:
+        return None
+    job = await repo.get_job(session, org_id, job_id)
+    assert job is not None
+    return job.id, job.status
 
 
 async def _targets(

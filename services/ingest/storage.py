@@ -1,8 +1,8 @@
 """Cost storage with REPLACE semantics: an account's window of days is swapped in one go.
 
 Inside the caller's transaction: delete the account's line items and rollups in the window,
-COPY the new line items in, recompute the window's rollups from them, and read back the new
-daily totals for `costs.updated`. Re-running a window therefore never double counts, and a
+COPY the new line items in, write the window's rollups (summed from the partial rollups each
+chunk carries, see storage_rollups), and read back the new daily totals for `costs.updated`. Re-running a window therefore never double counts, and a
 row the provider stopped reporting disappears. Rollup `provider` is the account's provider
 (AWS, GCP, AZURE, DIGITALOCEAN, FOCUS_FILE); `amount` is the sum of BilledCost.
 
@@ -21,6 +21,7 @@ import asyncpg
 
 from services.ingest.domain.cost_items import DateWindow
 from services.ingest.storage_chunks import COPY_COLUMNS, NOT_NULL_TEXT, Chunk, Owner
+from services.ingest.storage_rollups import partials_csv
 
 PARENT = "cost_line_items"
 
@@ -78,6 +79,7 @@ async def replace_window(
     else:
         old = None
         await _delete(conn, owner, window)
+    await _create_partials(conn)
     result = StoreResult()
     first: date | None = None
     last: date | None = None
@@ -93,13 +95,14 @@ async def replace_window(
             format="csv",
             force_not_null=NOT_NULL_TEXT,
         )
+        await _copy_partials(conn, chunk)
         result.rows += chunk.rows
         if chunk.first_day is not None and chunk.last_day is not None:
             first = chunk.first_day if first is None else min(first, chunk.first_day)
             last = chunk.last_day if last is None else max(last, chunk.last_day)
     result.window = window or _union(old, first, last)
     if result.window is not None:
-        await _rollup(conn, owner, result.window)
+        await _rollup(conn, owner)
         result.daily = await daily_totals(conn, owner, result.window)
     return result
 
@@ -138,31 +141,53 @@ async def _delete(conn: asyncpg.Connection, owner: Owner, window: DateWindow | N
         )
 
 
-_ROLLUP = """
-INSERT INTO daily_rollups (org_id, account_id, day, provider, service, region, currency,
-                           amount, provisional)
-SELECT org_id, account_id, charge_day, provider, service_name, region_id, billing_currency,
-       sum(billed_cost), bool_or(provisional)
-FROM cost_line_items
-WHERE org_id = $1 AND account_id = $2 AND charge_day BETWEEN $3 AND $4
-GROUP BY org_id, account_id, charge_day, provider, service_name, region_id, billing_currency
-"""
-_TAG_ROLLUP = """
-INSERT INTO daily_tag_rollups (org_id, account_id, day, tag_key, tag_value, currency, amount)
-SELECT li.org_id, li.account_id, li.charge_day, t.key, coalesce(t.value, ''),
-       li.billing_currency, sum(li.billed_cost)
-FROM cost_line_items li CROSS JOIN LATERAL jsonb_each_text(li.tags) AS t(key, value)
-WHERE li.org_id = $1 AND li.account_id = $2 AND li.charge_day BETWEEN $3 AND $4
-  AND jsonb_typeof(li.tags) = 'object'
-GROUP BY li.org_id, li.account_id, li.charge_day, t.key, coalesce(t.value, ''),
-         li.billing_currency
-"""
+async def _create_partials(conn: asyncpg.Connection) -> None:
+    await conn.execute(
+        "CREATE TEMP TABLE rollup_parts (day date, service text, region text, currency text, "
+        "amount numeric, provisional boolean) ON COMMIT DROP"
+    )
+    await conn.execute(
+        "CREATE TEMP TABLE tag_parts (day date, tag_key text, tag_value text, currency text, "
+        "amount numeric) ON COMMIT DROP"
+    )
 
 
-async def _rollup(conn: asyncpg.Connection, owner: Owner, window: DateWindow) -> None:
-    args = (owner.org_id, owner.account_id, window.start, window.end)
-    await conn.execute(_ROLLUP, *args)
-    await conn.execute(_TAG_ROLLUP, *args)
+async def _copy_partials(conn: asyncpg.Connection, chunk: Chunk) -> None:
+    # CSV through copy_to_table, not copy_records_to_table: the latter prepares a statement
+    # on the temp table, which a later transaction (with a new temp table) could not reuse.
+    for table, rows, text_columns in (
+        ("rollup_parts", chunk.rollups, ("service", "region", "currency")),
+        ("tag_parts", chunk.tags, ("tag_key", "tag_value", "currency")),
+    ):
+        if rows:
+            await conn.copy_to_table(
+                table,
+                source=memoryview(partials_csv(rows)),
+                format="csv",
+                force_not_null=text_columns,
+            )
+
+
+async def _rollup(conn: asyncpg.Connection, owner: Owner) -> None:
+    """Sums the chunks' partial rollups: the window's line items were all just written, so
+    these are exactly the window's rollups (a GROUP BY over the line items, without
+    re-reading them)."""
+    await conn.execute(
+        "INSERT INTO daily_rollups (org_id, account_id, day, provider, service, region, "
+        "currency, amount, provisional) "
+        "SELECT $1, $2, day, $3, service, region, currency, sum(amount), bool_or(provisional) "
+        "FROM rollup_parts GROUP BY day, service, region, currency",
+        owner.org_id,
+        owner.account_id,
+        owner.provider,
+    )
+    await conn.execute(
+        "INSERT INTO daily_tag_rollups (org_id, account_id, day, tag_key, tag_value, currency, "
+        "amount) SELECT $1, $2, day, tag_key, tag_value, currency, sum(amount) FROM tag_parts "
+        "GROUP BY day, tag_key, tag_value, currency",
+        owner.org_id,
+        owner.account_id,
+    )
 
 
 async def daily_totals(

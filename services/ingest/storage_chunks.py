@@ -16,7 +16,7 @@ import json
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pyarrow as pa
@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
+from services.ingest.storage_rollups import ItemPartials, RollupRow, TagRow, batch_partials
 
 COPY_COLUMNS = (
     "org_id",
@@ -60,7 +61,7 @@ NOT_NULL_TEXT = (
     "provider_name",
 )
 ITEMS_PER_CHUNK = 20_000
-QUEUE_CHUNKS = 3
+QUEUE_CHUNKS = 2
 
 
 @dataclass(frozen=True)
@@ -74,15 +75,13 @@ class Owner:
 
 @dataclass(frozen=True)
 class Chunk:
-    data: bytes  # CSV rows in COPY_COLUMNS order, no header
+    data: bytes | pa.Buffer  # CSV rows in COPY_COLUMNS order, no header
     rows: int
     first_day: date | None
     last_day: date | None
     months: frozenset[date]  # first day of each month the rows fall in
-
-
-def _month(day: date) -> date:
-    return day.replace(day=1)
+    rollups: list[RollupRow] = field(default_factory=list)  # partial sums of these rows
+    tags: list[TagRow] = field(default_factory=list)
 
 
 def item_chunks(
@@ -94,25 +93,29 @@ def item_chunks(
     """Items outside `window` are dropped: a window's replace must not touch other days."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    partials = ItemPartials()
     rows, days = 0, set()
     for item in items:
         day = item.charge_day
         if window is not None and not window.start <= day <= window.end:
             continue
         writer.writerow(_row(item, owner))
+        partials.add(item)
         rows += 1
         days.add(day)
         if rows >= per_chunk:
-            yield _chunk(buffer.getvalue().encode(), rows, days)
+            yield _chunk(buffer.getvalue().encode(), rows, days, partials)
             buffer.seek(0)
             buffer.truncate()
             rows, days = 0, set()
     if rows:
-        yield _chunk(buffer.getvalue().encode(), rows, days)
+        yield _chunk(buffer.getvalue().encode(), rows, days, partials)
 
 
-def _chunk(data: bytes, rows: int, days: set[date]) -> Chunk:
-    return Chunk(data, rows, min(days), max(days), frozenset(_month(d) for d in days))
+def _chunk(data: bytes, rows: int, days: set[date], partials: ItemPartials) -> Chunk:
+    rollups, tags = partials.take()
+    months = frozenset(d.replace(day=1) for d in days)
+    return Chunk(data, rows, min(days), max(days), months, rollups, tags)
 
 
 def _row(item: CostLineItem, owner: Owner) -> tuple[object, ...]:
@@ -141,17 +144,18 @@ def _row(item: CostLineItem, owner: Owner) -> tuple[object, ...]:
 
 
 _CSV_OPTIONS = pa_csv.WriteOptions(include_header=False, batch_size=8192)
+# Empty rather than null, as the NOT NULL columns store them; the rollups group by them.
+_BLANK_TEXT = ("billing_currency", "service_name", "region_id")
 
 
 def batch_chunks(batches: Iterator[pa.RecordBatch], owner: Owner) -> Iterator[Chunk]:
-    """FOCUS_SCHEMA batches -> chunks, vectorized: Arrow writes the CSV."""
+    """FOCUS_SCHEMA batches -> chunks, vectorized: Arrow writes the CSV and sums the rollups."""
     for batch in batches:
         n = batch.num_rows
         if n == 0:
             continue
         day = batch.column("charge_day")
         span = pc.min_max(day)
-        first, last = span["min"].as_py(), span["max"].as_py()
         months = pc.unique(pc.floor_temporal(day, unit="month")).to_pylist()
         columns = {
             "org_id": pa.repeat(pa.scalar(owner.org_id), n),
@@ -161,10 +165,21 @@ def batch_chunks(batches: Iterator[pa.RecordBatch], owner: Owner) -> Iterator[Ch
             "provisional": pa.repeat(pa.scalar(False), n),
         }
         columns["charge_category"] = pc.fill_null(columns["charge_category"], "Usage")
+        for name in _BLANK_TEXT:
+            columns[name] = pc.fill_null(columns[name], "")
         table = pa.table(columns)
-        out = io.BytesIO()
-        pa_csv.write_csv(table, out, _CSV_OPTIONS)
-        yield Chunk(out.getvalue(), n, first, last, frozenset(months))
+        rollups, tags = batch_partials(table)
+        sink = pa.BufferOutputStream()  # Arrow's memory pool, handed to COPY without a copy
+        pa_csv.write_csv(table, sink, _CSV_OPTIONS)
+        yield Chunk(
+            sink.getvalue(),
+            n,
+            span["min"].as_py(),
+            span["max"].as_py(),
+            frozenset(months),
+            rollups,
+            tags,
+        )
 
 
 class _Stop(Exception):

@@ -15,6 +15,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import asyncpg
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import Database
@@ -34,6 +36,9 @@ from services.ingest.storage import StoreResult
 from services.ingest.storage_chunks import Chunk, Owner, batch_chunks, item_chunks, threaded
 
 log = get_logger(__name__)
+# Rows per COPY chunk of a FOCUS import: smaller batches keep the importer's memory flat;
+# past ~8k rows COPY gains nothing per row.
+FOCUS_BATCH_ROWS = 8192
 
 
 class TaskUnrunnable(ConnectorError):
@@ -78,7 +83,7 @@ def focus_producer(config: AccountConfig, owner: Owner) -> Producer:
 
     def focus() -> Iterator[Chunk]:
         for source in iter_sources(config):
-            yield from batch_chunks(iter_focus_batches(source), owner)
+            yield from batch_chunks(iter_focus_batches(source, FOCUS_BATCH_ROWS), owner)
 
     return focus
 
@@ -163,8 +168,13 @@ async def fail_task(
     log.warning("sync.task_failed", task_id=task.id, account_id=task.account_id, reason=reason)
 
 
-async def raw_connection(session):  # type: ignore[no-untyped-def]
-    """The asyncpg connection under a SQLAlchemy session, inside the same transaction."""
+async def raw_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under a SQLAlchemy session, inside the same transaction.
+
+    SQLAlchemy's asyncpg adapter sends BEGIN lazily, at its first statement; without one,
+    statements on the raw connection would each commit on their own.
+    """
+    await session.execute(text("SELECT 1"))
     connection = await session.connection()
     raw = await connection.get_raw_connection()
-    return raw.driver_connection
+    return raw.driver_connection  # type: ignore[return-value]

@@ -69,7 +69,14 @@ class SyncWorker:
                 await asyncio.sleep(0.5)
                 continue
             for msg in messages:
-                await self.handle(msg)
+                try:
+                    await self.handle(msg)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # the database is unreachable: the message comes back
+                    log.warning("sync.handle_failed", error=str(exc) or type(exc).__name__)
+                    with contextlib.suppress(Exception):
+                        await msg.nak(delay=self._config.busy_retry_seconds)
 
     async def handle(self, msg: Msg) -> None:
         task_id = wrappers_pb2.Int64Value.FromString(msg.data).value

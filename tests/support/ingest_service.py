@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from costgrid.common.v1 import provider_pb2
 from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -50,6 +51,33 @@ class Client:
 
     async def close(self) -> None:
         await self.channel.close()
+
+
+SECRET = "wJalrXUtnFEMI-very-secret-key"
+
+
+def aws_account(name: str = "Prod", endpoint: str = "", **settings: str) -> pb.CloudAccount:
+    return pb.CloudAccount(
+        name=name,
+        provider=provider_pb2.PROVIDER_AWS,
+        settings=pb.CloudAccountSettings(aws=pb.AwsSettings(**settings)),
+        endpoint=endpoint,
+    )
+
+
+def aws_keys() -> pb.CloudAccountCredentials:
+    return pb.CloudAccountCredentials(
+        aws=pb.AwsCredentials(access_key_id="AKIDEXAMPLE", secret_access_key=SECRET)
+    )
+
+
+async def create(
+    client: Client, account: pb.CloudAccount, creds=None, request_id: str = ""
+) -> pb.CloudAccount:
+    request = pb.CreateCloudAccountRequest(
+        cloud_account=account, credentials=creds or aws_keys(), request_id=request_id
+    )
+    return (await client.accounts.CreateCloudAccount(request)).cloud_account
 
 
 def new_org() -> str:

@@ -14,10 +14,14 @@ from services.common.crypto import SecretBox
 from services.common.errors import FailedPrecondition
 from services.common.errors_client import error_info
 from services.ingest import secrets
-from tests.fakes.aws_fake import AwsFake, json_error
-from tests.support.ingest_service import Client, new_org, running_ingest
-
-SECRET = "wJalrXUtnFEMI-very-secret-key"
+from tests.support.ingest_service import (
+    SECRET,
+    Client,
+    aws_account,
+    create,
+    new_org,
+    running_ingest,
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,28 +40,6 @@ async def org(service, settings):
     yield clients
     for client in clients.values():
         await client.close()
-
-
-def aws_account(name: str = "Prod", endpoint: str = "", **settings: str) -> pb.CloudAccount:
-    return pb.CloudAccount(
-        name=name,
-        provider=provider_pb2.PROVIDER_AWS,
-        settings=pb.CloudAccountSettings(aws=pb.AwsSettings(**settings)),
-        endpoint=endpoint,
-    )
-
-
-def aws_keys() -> pb.CloudAccountCredentials:
-    return pb.CloudAccountCredentials(
-        aws=pb.AwsCredentials(access_key_id="AKIDEXAMPLE", secret_access_key=SECRET)
-    )
-
-
-async def create(client: Client, account: pb.CloudAccount, creds=None, request_id: str = ""):
-    request = pb.CreateCloudAccountRequest(
-        cloud_account=account, credentials=creds or aws_keys(), request_id=request_id
-    )
-    return (await client.accounts.CreateCloudAccount(request)).cloud_account
 
 
 async def rejected(call) -> tuple[grpc.StatusCode, str]:
@@ -304,54 +286,3 @@ async def test_list_pages_through_every_account_once(org):
         if not token:
             break
     assert seen == ids
-
-
-@pytest.fixture
-def aws_fake():
-    fake = AwsFake().start()
-    yield fake
-    fake.stop()
-
-
-async def test_test_connection_names_the_missing_cost_explorer_permission(org, aws_fake):
-    aws_fake.reply_always(
-        "GetCostAndUsage",
-        json_error("AccessDeniedException", "User: arn:aws:iam::1:user/x is not authorized"),
-    )
-    created = await create(org["admin"], aws_account(endpoint=aws_fake.url))
-
-    stored = await org["member"].accounts.TestConnection(
-        pb.TestConnectionRequest(account_id=created.id)
-    )
-    draft = await org["member"].accounts.TestConnection(
-        pb.TestConnectionRequest(
-            draft=pb.CloudAccountDraft(
-                provider=provider_pb2.PROVIDER_AWS,
-                settings=pb.CloudAccountSettings(aws=pb.AwsSettings()),
-                credentials=aws_keys(),
-                endpoint=aws_fake.url,
-            )
-        )
-    )
-
-    for answer in (stored, draft):
-        assert not answer.ok
-        assert "missing IAM permission 'ce:GetCostAndUsage'" in answer.message
-        assert answer.reason
-        assert SECRET not in answer.message
-
-
-async def test_test_connection_of_a_focus_draft_says_which_path_is_missing(org):
-    answer = await org["member"].accounts.TestConnection(
-        pb.TestConnectionRequest(
-            draft=pb.CloudAccountDraft(
-                provider=provider_pb2.PROVIDER_FOCUS_FILE,
-                settings=pb.CloudAccountSettings(
-                    focus_file=pb.FocusFileSettings(path="/nonexistent/focus.csv")
-                ),
-            )
-        )
-    )
-    assert not answer.ok
-    assert "/nonexistent/focus.csv" in answer.message
-    assert answer.reason
