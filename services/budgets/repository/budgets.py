@@ -194,7 +194,7 @@ async def alerts_page(
     result = await session.execute(
         text(
             f"SELECT {_ALERT_COLUMNS} FROM budget_alerts WHERE org_id = :o "
-            "AND (:b = 0 OR budget_id = :b) AND (CAST(:before AS bigint) IS NULL OR id < :before) "
+            "AND (CAST(:b AS bigint) = 0 OR budget_id = :b) AND (CAST(:before AS bigint) IS NULL OR id < :before) "
             "ORDER BY id DESC LIMIT :n"
         ),
         {"o": org_id, "b": budget_id, "before": before_id, "n": limit},

@@ -91,7 +91,8 @@ async def page(
     result = await session.execute(
         text(
             f"SELECT {COLUMNS} FROM deliveries WHERE org_id = :org AND id < :before "
-            "AND (:channel = 0 OR channel_id = :channel) AND (:rule = 0 OR rule_id = :rule) "
+            "AND (CAST(:channel AS bigint) = 0 OR channel_id = :channel) "
+            "AND (CAST(:rule AS bigint) = 0 OR rule_id = :rule) "
             "AND (:status = '' OR status = ANY(:statuses)) AND (:event = '' OR event_id = :event) "
             "ORDER BY id DESC LIMIT :n"
         ),
