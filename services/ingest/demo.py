@@ -89,17 +89,39 @@ async def _seed_history(db: Database, demo: DemoAccount, yesterday: date) -> Non
     account = await _account(db, demo.key, demo.name, demo.provider, {}, True)
     if account.deleted_at:
         return
+    # Growth starts where the history first began: fixed by the account, not by today.
+    origin = account.created_at.date() - timedelta(days=HISTORY_DAYS)
     last = await _last_day(db, account.id)
     start = yesterday - timedelta(days=HISTORY_DAYS - 1)
-    if last is not None:
+    if last is not None and await _still_generated(db, demo, account, last, origin):
         if last >= yesterday:
             return
         # Like a real sync, re-read the last days stored: their provisional figures settle.
         start = max(start, last - timedelta(days=2))
     window = DateWindow(start, yesterday)
     owner = sync_runner.owner_of(account)
+    provisional = yesterday - timedelta(days=1)
     produce = sync_runner.items_producer(
-        lambda: items(demo, window, provisional_from=yesterday - timedelta(days=1)), owner, window
+        lambda: items(demo, window, origin, provisional), owner, window
     )
     result = await sync_runner.store(db, account, window, produce)
     log.info("demo.history_generated", account_id=account.id, rows=result.rows, start=str(start))
+
+
+async def _still_generated(
+    db: Database, demo: DemoAccount, account: AccountRow, day: date, origin: date
+) -> bool:
+    """Whether the stored figures are what the generator makes today; if the generator
+    changed since, the whole history is written again."""
+    expected = sum(i.billed_cost for i in items(demo, DateWindow(day, day), origin, day))
+    async with db.transaction() as session:
+        stored = (
+            await session.execute(
+                text(
+                    "SELECT coalesce(sum(amount), 0) FROM daily_rollups "
+                    "WHERE org_id = :o AND account_id = :a AND day = :d"
+                ),
+                {"o": DEMO_ORG, "a": account.id, "d": day},
+            )
+        ).scalar_one()
+    return stored == expected

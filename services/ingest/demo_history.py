@@ -1,8 +1,8 @@
 """A generated multi-provider cost history for demos: deterministic, so re-seeding a day
 gives the same figures (and replace semantics keep it exact).
 
-Each service's daily cost = base x region share x growth^days x weekly pattern x noise, with
-a few spikes. Everything is Decimal: the randomness only picks integers.
+Each service's daily cost = base x region share x growth^(days since the history began) x
+weekly pattern x noise, with a few spikes. Everything is Decimal: the randomness only picks integers.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
 
-EPOCH = date(2024, 1, 1)  # growth counts from here, so a day's figure never depends on today
 CENT_FRACTION = Decimal("0.000001")
 WEEKEND = {5, 6}
 
@@ -25,7 +24,7 @@ WEEKEND = {5, 6}
 class Service:
     name: str
     category: str
-    base: Decimal  # USD per day at EPOCH
+    base: Decimal  # USD per day on the history's first day
     weekend: Decimal  # weekend factor: compute idles, storage does not
 
 
@@ -127,9 +126,10 @@ def _spike(account: DemoAccount, day: date) -> tuple[str, Decimal] | None:
 
 
 def daily_cost(
-    account: DemoAccount, service: Service, region: str, share: Decimal, day: date
+    account: DemoAccount, service: Service, region: str, share: Decimal, day: date, origin: date
 ) -> Decimal:
-    growth = account.growth ** (day - EPOCH).days
+    """`origin` is the history's first day (fixed per account), where growth starts."""
+    growth = account.growth ** max((day - origin).days, 0)
     weekly = service.weekend if day.weekday() in WEEKEND else Decimal(1)
     noise = Decimal(_rng(account.key, service.name, region, day).randint(930, 1070)) / 1000
     amount = service.base * share * growth * weekly * noise
@@ -140,14 +140,14 @@ def daily_cost(
 
 
 def items(
-    account: DemoAccount, window: DateWindow, provisional_from: date
+    account: DemoAccount, window: DateWindow, origin: date, provisional_from: date
 ) -> Iterator[CostLineItem]:
     tags = dict(account.tags)
     for day in window.days():
         start = datetime.combine(day, time(), UTC)
         for service in account.services:
             for region, share in account.regions:
-                amount = daily_cost(account, service, region, share, day)
+                amount = daily_cost(account, service, region, share, day, origin)
                 yield CostLineItem(
                     charge_period_start=start,
                     charge_period_end=start + timedelta(days=1),

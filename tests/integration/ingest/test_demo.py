@@ -85,6 +85,9 @@ async def test_generated_history_covers_180_days_ending_yesterday_with_weekly_rh
     weekend = [a for d, a in days.items() if d.weekday() >= 5]
     weekday = [a for d, a in days.items() if d.weekday() < 5]
     assert sum(weekend) / len(weekend) < sum(weekday) / len(weekday)
+    ordered = [days[d] for d in sorted(days)]
+    growth = sum(ordered[-28:]) / sum(ordered[:28])
+    assert Decimal("1.2") < growth < Decimal("2.5")  # months of growth, not years of it
     assert providers == {"AWS", "GCP", "AZURE", "DIGITALOCEAN", "FOCUS_FILE"}
 
 
