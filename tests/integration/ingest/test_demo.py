@@ -27,10 +27,20 @@ async def scalar(db, statement: str, **params):
         return (await session.execute(text(statement), params)).scalar_one()
 
 
+# Other tests share the run's database and its "default" org, so count only what the seed owns.
+DEMO_ACCOUNTS = (
+    "SELECT id FROM cloud_accounts WHERE org_id = 'default' AND request_id LIKE 'demo:%'"
+)
+
+
 async def counts(db) -> tuple[int, int, int]:
     return (
-        await scalar(db, "SELECT count(*) FROM cloud_accounts WHERE org_id = 'default'"),
-        await scalar(db, "SELECT count(*) FROM cost_line_items WHERE org_id = 'default'"),
+        await scalar(db, f"SELECT count(*) FROM ({DEMO_ACCOUNTS}) d"),
+        await scalar(
+            db,
+            f"SELECT count(*) FROM cost_line_items WHERE org_id = 'default' "
+            f"AND account_id IN ({DEMO_ACCOUNTS})",
+        ),
         await scalar(
             db,
             "SELECT count(*) FROM outbox WHERE subject = 'costgrid.costs.updated.v1' "
@@ -75,7 +85,10 @@ async def test_generated_history_covers_180_days_ending_yesterday_with_weekly_rh
         providers = set(
             (
                 await session.execute(
-                    text("SELECT DISTINCT provider FROM daily_rollups WHERE org_id = 'default'")
+                    text(
+                        "SELECT DISTINCT provider FROM daily_rollups WHERE org_id = 'default' "
+                        f"AND account_id IN ({DEMO_ACCOUNTS})"
+                    )
                 )
             ).scalars()
         )
@@ -94,5 +107,17 @@ async def test_generated_history_covers_180_days_ending_yesterday_with_weekly_rh
 async def test_generated_accounts_are_never_synced(settings, db):
     await demo.seed(settings)
     async with db.transaction() as session:
-        syncable = await accounts.syncable(session, "default")
-    assert [a.provider for a in syncable] == ["FOCUS_FILE"]
+        syncable = {a.id for a in await accounts.syncable(session, "default")}
+        generated = set(
+            (
+                await session.execute(
+                    text(f"{DEMO_ACCOUNTS} AND request_id <> 'demo:focus-sample'")
+                )
+            ).scalars()
+        )
+        focus = await scalar(
+            db, "SELECT id FROM cloud_accounts WHERE request_id = 'demo:focus-sample'"
+        )
+    assert len(generated) == len(demo.ACCOUNTS)
+    assert not syncable & generated
+    assert focus in syncable
