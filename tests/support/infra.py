@@ -41,6 +41,14 @@ def run_settings(admin_url: str, nats_url: str, **overrides: object) -> Settings
 
 
 async def drop_run_database(settings: Settings) -> None:
+    """Removes everything a run made: its streams, its database and its roles."""
+    from services.common.messaging import Namespace, connect, delete_streams
+
+    messaging = await connect(settings.nats_url, "costgrid-cleanup", Namespace(settings.namespace))
+    try:
+        await delete_streams(messaging)
+    finally:
+        await messaging.close()
     url = make_url(settings.database_url)
     conn = await asyncpg.connect(
         url.set(database="postgres", drivername="postgresql").render_as_string(False)
