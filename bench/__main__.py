@@ -20,7 +20,10 @@ def main(names: list[str]) -> int:
         print(f"\n=== bench.{module} ===", flush=True)
         started = time.monotonic()
         code = subprocess.call([sys.executable, "-m", f"bench.{module}"], cwd=HERE.parent)
-        print(f"=== bench.{module}: exit {code} after {time.monotonic() - started:.0f}s ===", flush=True)
+        print(
+            f"=== bench.{module}: exit {code} after {time.monotonic() - started:.0f}s ===",
+            flush=True,
+        )
         if code:
             failed.append(module)
     if failed:

@@ -14,7 +14,7 @@ from services.common.settings import load_settings
 
 
 def main(argv: list[str]) -> int:
-    org, role = (argv + ["default", "viewer"][len(argv):])[:2]
+    org, role = (argv + ["default", "viewer"][len(argv) :])[:2]
     key = load_settings().context_signing_key.get_secret_value().encode()
     pairs = sign(Caller(org_id=org, role=role, principal="cli"), key)
     print(" ".join(f"-H {shlex.quote(f'{k}: {v}')}" for k, v in pairs))

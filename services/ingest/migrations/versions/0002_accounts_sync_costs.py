@@ -129,6 +129,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("daily_tag_rollups", "daily_rollups", "cost_line_items", "sync_tasks",
-                  "sync_jobs", "cloud_accounts"):
+    for table in (
+        "daily_tag_rollups",
+        "daily_rollups",
+        "cost_line_items",
+        "sync_tasks",
+        "sync_jobs",
+        "cloud_accounts",
+    ):
         op.execute(f"DROP TABLE {table}")
