@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import grpc
 from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
@@ -20,7 +22,8 @@ from services.ingest.convert_accounts import (
 from services.ingest.deps import Deps
 from services.ingest.domain.accounts import AccountSpec
 
-Ctx = grpc.aio.ServicerContext
+# An explicit alias: grpc ships no type information, so a bare assignment is a variable to mypy.
+Ctx: TypeAlias = grpc.aio.ServicerContext
 
 
 class CloudAccountApi(grpc_ingest.CloudAccountServiceServicer):

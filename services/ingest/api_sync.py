@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeAlias, cast
 
 import grpc
 from costgrid.ingest.v1 import service_pb2 as pb
@@ -15,7 +16,8 @@ from services.ingest.deps import Deps
 from services.ingest.events import date_range
 from services.ingest.repository_sync import JobRow, TaskRow
 
-Ctx = grpc.aio.ServicerContext
+# An explicit alias: grpc ships no type information, so a bare assignment is a variable to mypy.
+Ctx: TypeAlias = grpc.aio.ServicerContext
 
 
 def _stamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
@@ -26,11 +28,12 @@ def _stamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
     return stamp
 
 
+# The generated stubs type Value() as a plain int, while the message fields want the enum.
 def _task(task: TaskRow) -> pb.SyncTask:
     return pb.SyncTask(
         account_id=task.account_id,
         account_name=task.account_name,
-        status=pb.SyncTaskStatus.Value(f"SYNC_TASK_STATUS_{task.status}"),
+        status=cast(pb.SyncTaskStatus, pb.SyncTaskStatus.Value(f"SYNC_TASK_STATUS_{task.status}")),
         rows=task.rows,
         window=date_range(task.window),
         error=task.error or "",
@@ -43,8 +46,8 @@ def _task(task: TaskRow) -> pb.SyncTask:
 def job_proto(job: JobRow, tasks: list[TaskRow]) -> pb.SyncJob:
     return pb.SyncJob(
         id=job.id,
-        status=pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{job.status}"),
-        trigger=pb.SyncTrigger.Value(f"SYNC_TRIGGER_{job.trigger}"),
+        status=cast(pb.SyncJobStatus, pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{job.status}")),
+        trigger=cast(pb.SyncTrigger, pb.SyncTrigger.Value(f"SYNC_TRIGGER_{job.trigger}")),
         days_back=job.days_back,
         tasks=[_task(t) for t in tasks],
         create_time=_stamp(job.created_at),
@@ -63,7 +66,8 @@ class SyncApi(grpc_ingest.SyncServiceServicer):
             self._deps, list(request.account_ids), request.days_back, request.request_id
         )
         return pb.TriggerSyncResponse(
-            job_id=job_id, status=pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{status}")
+            job_id=job_id,
+            status=cast(pb.SyncJobStatus, pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{status}")),
         )
 
     async def GetSyncJob(

@@ -22,15 +22,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class IngestSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COSTGRID_INGEST_", extra="ignore")
 
-    sync_interval_hours: float = Field(6.0, ge=1.0)
-    scheduler_poll_seconds: float = Field(60.0, gt=0)
-    sync_days_back: int = Field(7, ge=1, le=365)
-    workers: int = Field(2, ge=1, le=32)
-    task_ack_wait_seconds: float = Field(60.0, ge=1)
-    task_max_attempts: int = Field(3, ge=1)
-    task_retry_seconds: float = Field(10.0, ge=0)
-    busy_retry_seconds: float = Field(5.0, ge=0)
-    test_connection_timeout_seconds: float = Field(45.0, gt=0)
+    sync_interval_hours: float = Field(default=6.0, ge=1.0)
+    scheduler_poll_seconds: float = Field(default=60.0, gt=0)
+    sync_days_back: int = Field(default=7, ge=1, le=365)
+    workers: int = Field(default=2, ge=1, le=32)
+    task_ack_wait_seconds: float = Field(default=60.0, ge=1)
+    task_max_attempts: int = Field(default=3, ge=1)
+    task_retry_seconds: float = Field(default=10.0, ge=0)
+    busy_retry_seconds: float = Field(default=5.0, ge=0)
+    test_connection_timeout_seconds: float = Field(default=45.0, gt=0)
 
     @property
     def sync_interval_seconds(self) -> float:

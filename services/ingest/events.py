@@ -47,7 +47,8 @@ def _windows(
     """Consecutive sub-windows covering `window` whole days at a time, each with at most
     `limit` entries (unless one day alone has more)."""
     by_day = {day: list(items) for day, items in groupby(daily, key=lambda t: t.day)}
-    start, batch = window.start, []
+    start = window.start
+    batch: list[DailyTotal] = []
     for day in window.days():
         todays = by_day.get(day, [])
         if batch and len(batch) + len(todays) > limit:

@@ -159,7 +159,8 @@ async def syncable(session: AsyncSession, org_id: str) -> list[AccountRow]:
 
 async def update(session: AsyncSession, account_id: int, values: Mapping[str, Any]) -> None:
     """`values` keys are column names from a fixed set chosen by the handler."""
-    sets, params = [], {"i": account_id}
+    sets: list[str] = []
+    params: dict[str, Any] = {"i": account_id}
     for column, value in values.items():
         if column == "settings":
             sets.append("settings = CAST(:settings AS jsonb)")

@@ -156,7 +156,8 @@ _ALERT_COLUMNS = (
 
 
 def _alert(row: Row[Any]) -> Alert:
-    return Alert(*row[:7], row.currency.strip(), *row[8:])
+    # _make, not Alert(*...): mypy cannot count the fields behind star-unpacked slices.
+    return Alert._make((*row[:7], row.currency.strip(), *row[8:]))
 
 
 async def insert_alert(session: AsyncSession, org_id: str, alert: dict[str, Any]) -> Alert | None:
