@@ -37,26 +37,25 @@ def overview_json(resp: ingest_pb.GetOverviewResponse, wanted: str, default: str
     current, last = resp.current_period, resp.last_month_period
 
     def block(c: ingest_pb.CurrencyOverview | None, code: str) -> dict[str, Any]:
-        has = c is not None
         return {
             "current_month": {
-                **(money(c.month_to_date) if has else _zero(code)),
+                **(money(c.month_to_date) if c is not None else _zero(code)),
                 "currency": code,
                 "from": current.start_date,
                 "to": current.end_date,
             },
             "last_month": {
-                **(money(c.last_month) if has else _zero(code)),
+                **(money(c.last_month) if c is not None else _zero(code)),
                 "currency": code,
                 "from": last.start_date,
                 "to": last.end_date,
             },
-            "mom_change_percent": decimal_of(c.mom_change_percent) if has else None,
+            "mom_change_percent": decimal_of(c.mom_change_percent) if c is not None else None,
             "daily_average": money(c.daily_average)
-            if has and c.HasField("daily_average")
+            if c is not None and c.HasField("daily_average")
             else _zero(code),
             "month_end_forecast": money(c.projected_month_end)
-            if has and c.HasField("projected_month_end")
+            if c is not None and c.HasField("projected_month_end")
             else _zero(code),
             "by_provider": [
                 {
@@ -65,11 +64,11 @@ def overview_json(resp: ingest_pb.GetOverviewResponse, wanted: str, default: str
                     "provider": enum_name(PROVIDER, a.provider),
                     "amount": _amount(a.amount),
                 }
-                for a in (c.by_account if has else [])
+                for a in (c.by_account if c is not None else [])
             ],
             "by_provider_type": [
                 {"provider": enum_name(PROVIDER, p.provider), "amount": _amount(p.amount)}
-                for p in (c.by_provider if has else [])
+                for p in (c.by_provider if c is not None else [])
             ],
         }
 
@@ -109,16 +108,15 @@ def forecast_json(
     resp: budgets_pb.GetForecastResponse, wanted: str, default: str
 ) -> dict[str, Any]:
     def block(f: budgets_pb.CurrencyForecast | None, code: str) -> dict[str, Any]:
-        has = f is not None
         return {
             "currency": code,
-            "projected_total": _amount(f.projected_total) if has else Decimal("0"),
+            "projected_total": _amount(f.projected_total) if f is not None else Decimal("0"),
             "confidence_interval": {
-                "low": _amount(f.interval_low) if has else Decimal("0"),
-                "high": _amount(f.interval_high) if has else Decimal("0"),
+                "low": _amount(f.interval_low) if f is not None else Decimal("0"),
+                "high": _amount(f.interval_high) if f is not None else Decimal("0"),
             },
-            "method": enum_name(FORECAST_METHOD, f.method) if has else None,
-            "history_days": f.history_days if has else 0,
+            "method": enum_name(FORECAST_METHOD, f.method) if f is not None else None,
+            "history_days": f.history_days if f is not None else 0,
             "daily": [
                 {
                     "date": p.date,
@@ -126,7 +124,7 @@ def forecast_json(
                     "lower": _amount(p.lower),
                     "upper": _amount(p.upper),
                 }
-                for p in (f.daily if has else [])
+                for p in (f.daily if f is not None else [])
             ],
         }
 

@@ -3,6 +3,7 @@ HTTP status mapped from the service's gRPC status."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import grpc
@@ -59,7 +60,7 @@ def error_response(
     code: str,
     message: str,
     details: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> DecimalJSONResponse:
     body = {"error": {"code": code, "message": message, "details": details or {}}}
     return DecimalJSONResponse(body, status_code=status, headers=headers)

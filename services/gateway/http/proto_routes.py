@@ -56,7 +56,7 @@ class Rpc:
 def _field_at(descriptor: Descriptor, dotted: str) -> FieldDescriptor:
     parts = dotted.split(".")
     for part in parts[:-1]:
-        descriptor = descriptor.fields_by_name[part].message_type
+        descriptor = protojson.message_type(descriptor.fields_by_name[part])
     return descriptor.fields_by_name[parts[-1]]
 
 
@@ -83,10 +83,11 @@ def _query_fields(descriptor: Descriptor, skip: set[str]) -> dict[str, FieldDesc
 
 
 def _body_model(rpc: Rpc, body: str, extra: tuple[str, ...], skip: set[str]) -> type[BaseModel]:
-    request = rpc.request_class.DESCRIPTOR
+    request = protojson.descriptor_of(rpc.request_class)
     if body:
-        base = model_for(request.fields_by_name[body].message_type, output=False)
-        extras = {
+        base = model_for(protojson.message_type(request.fields_by_name[body]), output=False)
+        # Any: create_model's keyword parameters (__config__, ...) share the ** namespace.
+        extras: dict[str, Any] = {
             name: (field_type(request.fields_by_name[name], False) | None, None) for name in extra
         }
         if not extras:
@@ -109,7 +110,7 @@ def proto_route(
     """`body=None`: no body (GET/DELETE take query filters); `body=""`: the request message
     itself is the body; `body="budget"`: that field is the body (plus `extra_body` fields).
     `mask`: update_mask lists the fields the body set."""
-    request_desc = rpc.request_class.DESCRIPTOR
+    request_desc = protojson.descriptor_of(rpc.request_class)
     paths = {name: (path_fields or {}).get(name, name) for name in info.path_params}
     top_skip = {dotted.split(".")[0] for dotted in paths.values()} | {"update_mask"}
     params = [
@@ -149,7 +150,8 @@ def proto_route(
         response_desc = response_desc.fields_by_name[unwrap].message_type
 
     async def endpoint(**kwargs: Any) -> Response:
-        message = rpc.request_class()
+        # Any: the request class is picked at runtime, so its fields are only known then.
+        message: Any = rpc.request_class()
         if body is not None and kwargs.get("body") is not None:
             data = kwargs["body"].model_dump(exclude_unset=True)
             extras = {k: data.pop(k) for k in extra_body if k in data}

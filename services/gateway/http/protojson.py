@@ -11,8 +11,9 @@ import base64
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
+from costgrid.common.v1.money_pb2 import Money
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -77,12 +78,31 @@ def decimal_of(text: str) -> Decimal | None:
     return Decimal(text) if text else None
 
 
-def money(message: Message) -> dict[str, Any]:
+def money(message: Money) -> dict[str, Any]:
     return {"amount": Decimal(message.amount or "0"), "currency": message.currency_code}
 
 
-def timestamp(message: Message) -> str:
+def timestamp(message: Timestamp) -> str:
     return message.ToDatetime(tzinfo=UTC).isoformat().replace("+00:00", "Z")
+
+
+def descriptor_of(message: Message | type[Message]) -> Descriptor:
+    # The stubs type DESCRIPTOR as the pure-Python or the upb class; both have this API.
+    return cast(Descriptor, message.DESCRIPTOR)
+
+
+def message_type(field: FieldDescriptor) -> Descriptor:
+    """The message type of a TYPE_MESSAGE field (the stubs allow None for other types)."""
+    if field.message_type is None:
+        raise TypeError(f"field {field.full_name} is not a message field")
+    return field.message_type
+
+
+def enum_type(field: FieldDescriptor) -> EnumDescriptor:
+    """The enum type of a TYPE_ENUM field (the stubs allow None for other types)."""
+    if field.enum_type is None:
+        raise TypeError(f"field {field.full_name} is not an enum field")
+    return field.enum_type
 
 
 # ---- proto -> JSON ----
@@ -90,10 +110,10 @@ def timestamp(message: Message) -> str:
 
 def to_json(message: Message) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for field in message.DESCRIPTOR.fields:
+    for field in descriptor_of(message).fields:
         value = getattr(message, field.name)
         if _is_map(field):
-            value_field = field.message_type.fields_by_name["value"]
+            value_field = message_type(field).fields_by_name["value"]
             out[field.name] = {k: _scalar_out(value_field, v) for k, v in value.items()}
         elif field.is_repeated:
             out[field.name] = [_value_out(field, item) for item in value]
@@ -107,7 +127,7 @@ def to_json(message: Message) -> dict[str, Any]:
 def _value_out(field: FieldDescriptor, value: Any) -> Any:
     if field.type != FieldDescriptor.TYPE_MESSAGE:
         return _scalar_out(field, value)
-    name = field.message_type.full_name
+    name = message_type(field).full_name
     if name == MONEY:
         return money(value)
     if name == TIMESTAMP:
@@ -119,7 +139,7 @@ def _value_out(field: FieldDescriptor, value: Any) -> Any:
 
 def _scalar_out(field: FieldDescriptor, value: Any) -> Any:
     if field.type == FieldDescriptor.TYPE_ENUM:
-        return enum_name(field.enum_type, value)
+        return enum_name(enum_type(field), value)
     if field.type == FieldDescriptor.TYPE_BYTES:
         return base64.b64encode(value).decode()
     if field.type == FieldDescriptor.TYPE_STRING and field.name in DECIMAL_FIELDS:
@@ -128,7 +148,7 @@ def _scalar_out(field: FieldDescriptor, value: Any) -> Any:
 
 
 def _is_map(field: FieldDescriptor) -> bool:
-    return field.type == FieldDescriptor.TYPE_MESSAGE and field.message_type.GetOptions().map_entry
+    return field.type == FieldDescriptor.TYPE_MESSAGE and message_type(field).GetOptions().map_entry
 
 
 # ---- JSON -> proto ----
@@ -136,7 +156,7 @@ def _is_map(field: FieldDescriptor) -> bool:
 
 def from_json(data: dict[str, Any], message: Message, path: str = "") -> Message:
     """Fills `message` from validated JSON values; a bad value is INVALID_ARGUMENT naming it."""
-    descriptor: Descriptor = message.DESCRIPTOR
+    descriptor = descriptor_of(message)
     seen_oneofs: dict[str, str] = {}
     for key, value in data.items():
         name = f"{path}{key}"
@@ -175,11 +195,12 @@ def _set(message: Message, field: FieldDescriptor, value: Any, name: str) -> Non
 
 
 def _fill(target: Message, field: FieldDescriptor, value: Any, name: str) -> None:
-    full = field.message_type.full_name
+    full = message_type(field).full_name
     if full == MONEY:
-        target.currency_code = _text(value.get("currency") or "", f"{name}.currency")
+        amount = cast(Money, target)  # the full name says which generated class it is
+        amount.currency_code = _text(value.get("currency") or "", f"{name}.currency")
         if value.get("amount") is not None:
-            target.amount = decimal_text(value["amount"], f"{name}.amount")
+            amount.amount = decimal_text(value["amount"], f"{name}.amount")
     elif full == TIMESTAMP:
         target.CopyFrom(timestamp_in(value, name))
     else:
@@ -189,7 +210,7 @@ def _fill(target: Message, field: FieldDescriptor, value: Any, name: str) -> Non
 
 def _scalar_in(field: FieldDescriptor, value: Any, name: str) -> Any:
     if field.type == FieldDescriptor.TYPE_ENUM:
-        return enum_number(field.enum_type, str(value), name)
+        return enum_number(enum_type(field), str(value), name)
     if field.type == FieldDescriptor.TYPE_STRING:
         if field.name in DECIMAL_FIELDS:
             return decimal_text(value, name)

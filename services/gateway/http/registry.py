@@ -31,7 +31,7 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-_ERRORS = {
+_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": text}
     for status, text in (
         (400, "Invalid request; `details.field` names the offending field"),

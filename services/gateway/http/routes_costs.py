@@ -2,7 +2,7 @@
 cloud account's id."""
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from costgrid.budgets.v1 import service_pb2 as budgets_pb
 from costgrid.budgets.v1 import service_pb2_grpc as budgets_grpc
@@ -169,8 +169,9 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
     ) -> DecimalJSONResponse:
         message = ingest_pb.GetTrendRequest(
             days=days,
-            granularity=protojson.enum_number(
-                ingest_pb.Granularity.DESCRIPTOR, granularity, "granularity"
+            granularity=cast(
+                ingest_pb.Granularity,
+                protojson.enum_number(ingest_pb.Granularity.DESCRIPTOR, granularity, "granularity"),
             ),
             group_by=group_by or "",
             account_ids=[provider_id] if provider_id else [],
@@ -221,8 +222,9 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
             days=days,
         )
         if status:
-            message.status = protojson.enum_number(
-                budgets_pb.AnomalyStatus.DESCRIPTOR, status, "status"
+            message.status = cast(
+                budgets_pb.AnomalyStatus,
+                protojson.enum_number(budgets_pb.AnomalyStatus.DESCRIPTOR, status, "status"),
             )
         answer = await call(
             request, "budgets", budgets_grpc.AnomalyServiceStub, "ListAnomalies", message
@@ -231,7 +233,8 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
 
     r.add(_info("GET /costs/anomalies", "viewer", "budgets", "AnomalyService.ListAnomalies",
                 "Days whose spend fell outside the expected range"), anomalies,
-          model_for(budgets_pb.ListAnomaliesResponse.DESCRIPTOR, output=True))  # fmt: skip
+          model_for(protojson.descriptor_of(budgets_pb.ListAnomaliesResponse),
+                    output=True))  # fmt: skip
     route(r, "GET /costs/anomalies/{anomaly_id}", "viewer", _anomalies("GetAnomaly"),
           "Get an anomaly with its root causes", unwrap="anomaly", tag="costs")  # fmt: skip
     route(r, "POST /costs/anomalies/{anomaly_id}/dismiss", "member", _anomalies("DismissAnomaly"),

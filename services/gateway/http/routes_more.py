@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from costgrid.metering.v1 import service_pb2 as metering_pb
 from costgrid.metering.v1 import service_pb2_grpc as metering_grpc
 from costgrid.notifier.v1 import service_pb2 as notifier_pb
@@ -61,7 +63,7 @@ USAGE_EXAMPLE = {
 
 
 def add_notification_routes(r: Router) -> None:
-    kw = {"tag": "notifications"}
+    kw: dict[str, Any] = {"tag": "notifications"}  # Any: splatted among route()'s typed keywords
     # fmt: off
     route(r, "GET /notification-channels", "viewer", _notify("ListChannels"),
           "List notification channels", **kw)
@@ -94,7 +96,7 @@ def add_notification_routes(r: Router) -> None:
 
 
 def add_metering_routes(r: Router) -> None:
-    kw = {"tag": "metering"}
+    kw: dict[str, Any] = {"tag": "metering"}  # Any: splatted among route()'s typed keywords
     # fmt: off
     route(r, "GET /metering/price-books", "viewer", _meter("ListPriceBooks"),
           "List price book versions", **kw)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from costgrid.budgets.v1 import service_pb2 as budgets_pb
 from costgrid.budgets.v1 import service_pb2_grpc as budgets_grpc
 from costgrid.ingest.v1 import service_pb2 as ingest_pb
@@ -49,7 +51,7 @@ BUDGET_EXAMPLE = {
 
 
 def add_account_routes(r: Router) -> None:
-    kw = {"tag": "cloud-accounts"}
+    kw: dict[str, Any] = {"tag": "cloud-accounts"}  # Any: splatted among route()'s typed keywords
     # fmt: off
     route(r, "GET /cloud-accounts", "viewer", _accounts("ListCloudAccounts"),
           "List cloud accounts", **kw)
@@ -80,7 +82,7 @@ def add_account_routes(r: Router) -> None:
 
 
 def add_budget_routes(r: Router) -> None:
-    kw = {"tag": "budgets"}
+    kw: dict[str, Any] = {"tag": "budgets"}  # Any: splatted among route()'s typed keywords
     # fmt: off
     route(r, "GET /budgets", "viewer", _budgets("ListBudgets"),
           "List budgets with their current status", **kw)
@@ -103,7 +105,7 @@ def add_budget_routes(r: Router) -> None:
 
 
 def add_invoice_routes(r: Router) -> None:
-    kw = {"tag": "invoices"}
+    kw: dict[str, Any] = {"tag": "invoices"}  # Any: splatted among route()'s typed keywords
     # fmt: off
     route(r, "GET /invoices", "viewer", _invoices("ListInvoices"), "List invoices", **kw)
     route(r, "POST /invoices/generate", "admin", _invoices("GenerateInvoices"),

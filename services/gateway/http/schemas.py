@@ -19,6 +19,8 @@ from services.gateway.http.protojson import (
     MONEY,
     TIMESTAMP,
     enum_choices,
+    enum_type,
+    message_type,
 )
 
 INT32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
@@ -109,14 +111,14 @@ def field_type(field: FieldDescriptor, output: bool) -> Any:
 def _single_type(field: FieldDescriptor, output: bool) -> Any:
     kind = field.type
     if kind == FieldDescriptor.TYPE_MESSAGE:
-        full = field.message_type.full_name
-        if full == MONEY:
+        nested = message_type(field)
+        if nested.full_name == MONEY:
             return Money
-        if full == TIMESTAMP:
+        if nested.full_name == TIMESTAMP:
             return datetime
-        return model_for(field.message_type, output)
+        return model_for(nested, output)
     if kind == FieldDescriptor.TYPE_ENUM:
-        return Literal[enum_choices(field.enum_type)]
+        return Literal[enum_choices(enum_type(field))]
     if kind == FieldDescriptor.TYPE_STRING:
         return Amount if field.name in DECIMAL_FIELDS else Text
     if kind == FieldDescriptor.TYPE_BOOL:

@@ -44,7 +44,8 @@ class HttpServer:
             lifespan="off",
             log_config=None,
             access_log=False,
-            timeout_graceful_shutdown=self.grace_seconds,
+            # uvicorn annotates int but hands it to asyncio.wait_for, which takes a float.
+            timeout_graceful_shutdown=self.grace_seconds,  # type: ignore[arg-type]
             server_header=False,
         )
         config.load()
