@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import URL, make_url
+import asyncpg
+from sqlalchemy import URL, make_url, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -58,3 +59,16 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def raw_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under a session, inside the session's transaction (for COPY,
+    native arrays and bulk writes).
+
+    SQLAlchemy's asyncpg adapter sends BEGIN lazily, at its own first statement; until then,
+    statements on the raw connection would each commit on their own, outside the unit of work.
+    """
+    await session.execute(text("SELECT 1"))
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection  # type: ignore[return-value]

@@ -15,11 +15,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import asyncpg
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.db import Database
+from services.common.db import Database, raw_connection
 from services.common.logging import get_logger
 from services.ingest import events, secrets, storage
 from services.ingest import repository_accounts as accounts
@@ -166,15 +164,3 @@ async def fail_task(
             session, task.job_id, owner_of(account), account.name, task.window, reason, message
         )
     log.warning("sync.task_failed", task_id=task.id, account_id=task.account_id, reason=reason)
-
-
-async def raw_connection(session: AsyncSession) -> asyncpg.Connection:
-    """The asyncpg connection under a SQLAlchemy session, inside the same transaction.
-
-    SQLAlchemy's asyncpg adapter sends BEGIN lazily, at its first statement; without one,
-    statements on the raw connection would each commit on their own.
-    """
-    await session.execute(text("SELECT 1"))
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    return raw.driver_connection  # type: ignore[return-value]

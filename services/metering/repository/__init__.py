@@ -13,11 +13,11 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.db import raw_connection
+
 
 async def pg(session: AsyncSession) -> asyncpg.Connection:
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    return raw.driver_connection  # type: ignore[return-value]
+    return await raw_connection(session)
 
 
 def lock_key(org_id: str, tenant_id: str) -> int:
