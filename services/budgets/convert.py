@@ -15,14 +15,11 @@ from services.budgets.domain.status import Status
 from services.budgets.repository.anomalies import AnomalyRow
 from services.budgets.repository.budgets import Alert
 from services.common.money import decimal_str, minor_units
+from services.common.money import money_proto as money
 
 
 def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
-
-
-def money(amount: Decimal, currency: str) -> money_pb2.Money:
-    return money_pb2.Money(currency_code=currency, amount=decimal_str(amount))
 
 
 def model_money(value: float, currency: str) -> money_pb2.Money:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from costgrid.common.v1 import money_pb2
+
 from services.common.errors import InvalidArgument
 
 # ISO 4217 currencies whose minor unit is not 2 digits.
@@ -108,3 +110,8 @@ class Money:
 
     def __str__(self) -> str:
         return f"{decimal_str(self.amount)} {self.currency}"
+
+
+def money_proto(amount: Decimal, currency: str) -> money_pb2.Money:
+    """The wire form: currency code and the exact decimal as text."""
+    return money_pb2.Money(currency_code=currency, amount=decimal_str(amount))

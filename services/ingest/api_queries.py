@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 import grpc
-from costgrid.common.v1 import date_range_pb2, money_pb2, provider_pb2
+from costgrid.common.v1 import date_range_pb2, provider_pb2
 from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
 
 from services.common.errors import InvalidArgument, Unavailable
 from services.common.money import decimal_str
+from services.common.money import money_proto as _money
 from services.common.server import Runtime, service_name
 from services.ingest.domain import queries as q
 from services.ingest.domain import queries_figures as fig
@@ -154,10 +155,6 @@ def _provider_enum(name: str) -> provider_pb2.Provider:
         return provider_pb2.Provider.Value(f"PROVIDER_{name}")  # type: ignore[return-value]
     except ValueError:
         return provider_pb2.PROVIDER_UNSPECIFIED
-
-
-def _money(amount: Decimal, currency: str) -> money_pb2.Money:
-    return money_pb2.Money(currency_code=currency, amount=decimal_str(amount))
 
 
 def _percent(value: Decimal | None) -> str:

@@ -11,6 +11,7 @@ from google.protobuf import timestamp_pb2
 
 from services.common.errors import InvalidArgument
 from services.common.money import decimal_str, parse_currency, parse_decimal
+from services.common.money import money_proto as money
 from services.invoicing.domain.model import (
     BillingSettings,
     Invoice,
@@ -20,10 +21,6 @@ from services.invoicing.domain.model import (
     Status,
 )
 from services.invoicing.handlers_generate import Outcome, Report
-
-
-def money(amount: Decimal, currency: str) -> money_pb2.Money:
-    return money_pb2.Money(currency_code=currency, amount=decimal_str(amount))
 
 
 def timestamp(moment: datetime | None) -> timestamp_pb2.Timestamp | None:

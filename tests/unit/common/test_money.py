@@ -64,3 +64,10 @@ def test_sum_is_exact_and_order_independent(values):
 def test_rounding_moves_at_most_half_a_minor_unit(value):
     rounded = Money(value, "USD").rounded().amount
     assert abs(rounded - value) <= Decimal("0.005")
+
+
+def test_wire_form_keeps_every_digit():
+    from services.common.money import money_proto
+
+    wire = money_proto(Decimal("18.00663861840"), "USD")
+    assert (wire.currency_code, wire.amount) == ("USD", "18.00663861840")
