@@ -19,7 +19,6 @@ from services.ingest.connectors import aws_rows
 from services.ingest.connectors.aws_client import (
     CE_PERMISSION,
     CostDataUnavailableError,
-    RetryPolicy,
     build_ce_client,
     call_aws,
     client_config,
@@ -31,6 +30,7 @@ from services.ingest.connectors.base import (
     ConnectorError,
     ProviderResponseError,
 )
+from services.ingest.connectors.retry import RetryPolicy
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
 
 DEFAULT_METRIC = "UnblendedCost"

@@ -6,10 +6,8 @@ botocore's own retries are switched off so that throttling is handled in one vis
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import boto3
@@ -35,6 +33,7 @@ from services.ingest.connectors.base import (
     ProviderThrottledError,
     ProviderUnavailableError,
 )
+from services.ingest.connectors.retry import RetryPolicy
 
 T = TypeVar("T")
 
@@ -63,22 +62,6 @@ AUTH_CODES = frozenset(
 
 class CostDataUnavailableError(ProviderUnavailableError):
     """Cost Explorer has no data for the period yet (new account, or just enabled)."""
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential backoff with full jitter, for throttling only."""
-
-    max_attempts: int = 6
-    base_delay: float = 1.0
-    max_delay: float = 20.0
-
-    def __post_init__(self) -> None:
-        if self.max_attempts < 1 or self.base_delay < 0 or self.max_delay < 0:
-            raise ConnectorConfigError("retry policy needs max_attempts >= 1 and delays >= 0")
-
-    def delay(self, attempt: int) -> float:
-        return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
 
 
 def call_aws(

@@ -7,7 +7,6 @@ and a sync task should give up after a few tries and let the job report the acco
 from __future__ import annotations
 
 import json
-import random
 import re
 import time
 from collections.abc import Callable
@@ -28,24 +27,13 @@ from services.ingest.connectors.base import (
     ProviderThrottledError,
     ProviderUnavailableError,
 )
+from services.ingest.connectors.retry import RetryPolicy
 
 T = TypeVar("T")
 
 _THROTTLE_REASONS = frozenset({"rateLimitExceeded", "quotaExceeded", "jobRateLimitExceeded"})
 _REQUEST_PREFIX = re.compile(r"^(GET|POST|PUT|PATCH|DELETE) \S+: ")
 _MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError, ParseError)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential backoff with full jitter, for throttling and transient outages."""
-
-    attempts: int = 5
-    base_delay: float = 1.0
-    max_delay: float = 20.0
-
-    def delay(self, attempt: int) -> float:
-        return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
 
 
 @dataclass(frozen=True)
@@ -58,13 +46,13 @@ class ApiContext:
 
 
 def with_retry(call: Callable[[], T], context: ApiContext, policy: RetryPolicy) -> T:
-    """Run `call`, translating failures; retry the retryable ones up to `policy.attempts`."""
-    for attempt in range(policy.attempts):
+    """Run `call`, translating failures; retry the retryable ones up to `policy.max_attempts`."""
+    for attempt in range(policy.max_attempts):
         try:
             return call()
         except Exception as exc:  # every SDK failure is translated below
             error = translate(exc, context)
-            if not error.retryable or attempt + 1 == policy.attempts:
+            if not error.retryable or attempt + 1 == policy.max_attempts:
                 raise error from exc
             time.sleep(policy.delay(attempt))
     raise AssertionError("unreachable: attempts must be at least 1")

@@ -31,7 +31,7 @@ ACCOUNT = "012345-6789AB-CDEF01"
 TABLE = "billing-proj.billing_export.gcp_billing_export_v1_012345_6789AB_CDEF01"
 EMAIL = "costgrid-reader@billing-proj.iam.gserviceaccount.com"
 JAN = DateWindow(date(2024, 1, 14), date(2024, 1, 15))
-FAST = RetryPolicy(attempts=3, base_delay=0.001)
+FAST = RetryPolicy(max_attempts=3, base_delay=0.001)
 
 
 def at(day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
@@ -289,7 +289,7 @@ def test_persistent_throttling_gives_up_after_the_retry_budget(fake, key):
     with pytest.raises(ProviderThrottledError):
         list(connector(fake, key).fetch(JAN))
 
-    assert len(fake.requests_to("/queries")) == FAST.attempts
+    assert len(fake.requests_to("/queries")) == FAST.max_attempts
 
 
 def test_dataset_access_denied_names_job_and_viewer_permissions(fake, key):
