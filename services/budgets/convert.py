@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from costgrid.budgets.v1 import service_pb2 as pb
 from costgrid.common.v1 import date_range_pb2, money_pb2
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.budgets.domain.anomaly import Thresholds
 from services.budgets.domain.budget import Budget
@@ -16,6 +15,7 @@ from services.budgets.repository.anomalies import AnomalyRow
 from services.budgets.repository.budgets import Alert
 from services.common.money import decimal_str, minor_units
 from services.common.money import money_proto as money
+from services.common.wire import timestamp_proto as timestamp
 
 
 def quantum(currency: str) -> Decimal:
@@ -30,14 +30,6 @@ def model_money(value: float, currency: str) -> money_pb2.Money:
 
 def date_range(start: date, end: date) -> date_range_pb2.DateRange:
     return date_range_pb2.DateRange(start_date=start.isoformat(), end_date=end.isoformat())
-
-
-def timestamp(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
 
 
 def budget(b: Budget, status: pb.BudgetStatus | None = None) -> pb.Budget:

@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC
 
 import grpc
 from costgrid.gateway.v1 import service_pb2 as pb
 from costgrid.gateway.v1 import service_pb2_grpc as grpc_gateway
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.common.caller import current_caller
 from services.common.db import Database
 from services.common.errors import InvalidArgument
 from services.common.server import Runtime, service_name
+from services.common.wire import timestamp_proto as _ts
 from services.gateway import handlers
 from services.gateway.domain.tokens import TokenRecord
 
 ROLE_TO_PB = {"admin": pb.ROLE_ADMIN, "member": pb.ROLE_MEMBER, "viewer": pb.ROLE_VIEWER}
 PB_TO_ROLE = {v: k for k, v in ROLE_TO_PB.items()}
-
-
-def _ts(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
 
 
 def token_pb(record: TokenRecord) -> pb.ApiToken:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TypeAlias, cast
 
 import grpc
 from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
-from google.protobuf import timestamp_pb2
 
 from services.common.errors import InvalidArgument
+from services.common.wire import timestamp_proto as _stamp
 from services.ingest import handlers_sync as handlers
 from services.ingest.deps import Deps
 from services.ingest.events import date_range
@@ -18,14 +17,6 @@ from services.ingest.repository_sync import JobRow, TaskRow
 
 # An explicit alias: grpc ships no type information, so a bare assignment is a variable to mypy.
 Ctx: TypeAlias = grpc.aio.ServicerContext
-
-
-def _stamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
-    if value is None:
-        return None
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
 
 
 # The generated stubs type Value() as a plain int, while the message fields want the enum.

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from costgrid.common.v1 import provider_pb2
 from costgrid.ingest.v1 import service_pb2 as pb
-from google.protobuf import json_format, timestamp_pb2
+from google.protobuf import json_format
 
 from services.common.errors import InvalidArgument
+from services.common.wire import timestamp_proto as _timestamp
 from services.ingest.domain.accounts import SETTINGS_KEY, AccountSpec
 from services.ingest.repository_accounts import AccountRow
 
@@ -71,14 +71,6 @@ def spec_of(account: pb.CloudAccount, field: str = "cloud_account") -> AccountSp
         settings=settings_of(account.settings, provider, f"{field}.settings"),
         endpoint=account.endpoint.strip(),
     )
-
-
-def _timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
-    if value is None:
-        return None
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
 
 
 def to_proto(row: AccountRow) -> pb.CloudAccount:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC
 from typing import Any
 
 import grpc
@@ -80,9 +81,7 @@ class InvoiceApi(grpc_invoicing.InvoiceServiceServicer):
     async def MarkInvoicePaid(self, request: Any, context: Ctx) -> pb.MarkInvoicePaidResponse:
         invoice_id = _positive(request.invoice_id, "invoice_id")
         paid_at = (
-            request.paid_time.ToDatetime(tzinfo=convert.UTC)
-            if request.HasField("paid_time")
-            else None
+            request.paid_time.ToDatetime(tzinfo=UTC) if request.HasField("paid_time") else None
         )
         invoice = await handlers.mark_paid(self._deps, invoice_id, paid_at)
         return pb.MarkInvoicePaidResponse(invoice=convert.invoice_pb(invoice))

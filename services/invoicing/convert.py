@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from costgrid.common.v1 import date_range_pb2, money_pb2
 from costgrid.invoicing.v1 import service_pb2 as pb
-from google.protobuf import timestamp_pb2
 
 from services.common.errors import InvalidArgument
 from services.common.money import decimal_str, parse_currency, parse_decimal
 from services.common.money import money_proto as money
+from services.common.wire import timestamp_proto as timestamp
 from services.invoicing.domain.model import (
     BillingSettings,
     Invoice,
@@ -21,14 +20,6 @@ from services.invoicing.domain.model import (
     Status,
 )
 from services.invoicing.handlers_generate import Outcome, Report
-
-
-def timestamp(moment: datetime | None) -> timestamp_pb2.Timestamp | None:
-    if moment is None:
-        return None
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(moment.astimezone(UTC))
-    return stamp
 
 
 def _optional_decimal(value: Decimal | None) -> str:

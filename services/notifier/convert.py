@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from costgrid.budgets.v1 import service_pb2 as budgets_pb
 from costgrid.notifier.v1 import service_pb2 as pb
-from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import Row
 
 from services.common.errors import InvalidArgument
+from services.common.wire import timestamp_proto as timestamp
 from services.notifier.domain.model import (
     DEAD,
     FAILED,
@@ -46,14 +45,6 @@ def enum_name(enum: Any, value: int, prefix: str, field: str, allow_unset: bool 
         return str(enum.Name(value)).removeprefix(prefix)
     except ValueError as exc:
         raise InvalidArgument(field, f"{value} is not a known value") from exc
-
-
-def timestamp(value: datetime | None) -> Timestamp | None:
-    if value is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
 
 
 def channel_type(value: int, allow_unset: bool = False) -> str:
