@@ -281,3 +281,11 @@ async def test_issuer_profile_is_admin_only_and_validated(api, org):
     await api(org).SetIssuerProfile(pb.SetIssuerProfileRequest(profile=profile))
 
     assert (await api(org).GetIssuerProfile(pb.GetIssuerProfileRequest())).profile == profile
+
+
+async def test_reading_billing_settings_of_another_orgs_account_is_not_found(api, ingest_data, org):
+    foreign = ingest_data.add_account(f"{org}-other", "theirs")
+    await _rejected(
+        api(org).GetAccountBillingSettings(pb.GetAccountBillingSettingsRequest(account_id=foreign)),
+        grpc.StatusCode.NOT_FOUND,
+    )
