@@ -18,7 +18,8 @@ from services.metering import convert
 from services.metering.api_catalog import CatalogRpcs
 from services.metering.domain.periods import period_bounds
 from services.metering.handlers import billing, closing
-from services.metering.handlers.usage import apply_usage
+from services.metering.handlers.seen_ids import SeenIds
+from services.metering.handlers.usage import record_usage
 
 MAX_EVENTS_PER_CALL = 10_000
 OUTCOMES = {
@@ -32,6 +33,7 @@ class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
     def __init__(self, db: Database, secret: bytes) -> None:
         self.db = db
         self.secret = secret
+        self.seen = SeenIds()
 
     async def RecordUsage(
         self, request: pb.RecordUsageRequest, context: Any
@@ -40,8 +42,7 @@ class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
         if len(request.events) > MAX_EVENTS_PER_CALL:
             raise InvalidArgument("events", f"at most {MAX_EVENTS_PER_CALL} events per call")
         events = [convert.event_fields(e) for e in request.events]
-        async with self.db.transaction() as session:
-            outcomes = await apply_usage(session, caller.org_id, events)
+        outcomes = (await record_usage(self.db, self.seen, {caller.org_id: events}))[caller.org_id]
         return pb.RecordUsageResponse(
             results=[
                 pb.UsageEventResult(

@@ -33,7 +33,7 @@ def definition(
 
     def background(runtime: Runtime) -> list[Loop]:
         assert runtime.db is not None and runtime.messaging is not None
-        consumer = UsageConsumer(runtime.db, runtime.messaging)
+        consumer = UsageConsumer(runtime.settings, runtime.messaging)
         return [consumer.run, closing_loop(runtime.db, grace, interval)]
 
     return ServiceDefinition(name="metering", register=api.register, background=background)

@@ -1,58 +1,55 @@
-"""Usage from JetStream (`costgrid.usage.v1` on USAGE_STREAM), a fetched batch per transaction.
+"""Usage from JetStream (`costgrid.usage.v1` on USAGE_STREAM): fetched here, applied by the worker.
 
 The kit's InboxConsumer applies one message per transaction, which caps usage at what a
-round trip per message allows. Usage rides many events per UsageBatch message, and this
-consumer applies every message of a fetch in one transaction: ids are de-duplicated in bulk
-(`usage_events`), aggregates updated once per batch, then every message is acked. Fetching
-and parsing the next batch overlaps the database work of the current one. Bad events are
-rejected one by one (logged with their reasons); a batch the database refuses is redelivered.
+round trip per message allows. Usage rides many events per UsageBatch message; this consumer
+fetches a batch of messages, hands their payloads to the usage worker process (one
+transaction per fetched batch there) and acks them once applied. Up to `in_flight` batches
+are handed over at once, so the worker never waits for the next fetch. A batch the worker
+could not apply is redelivered with backoff; a message that is not a UsageBatch is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections import Counter
-from dataclasses import dataclass
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
-from costgrid.metering.v1 import events_pb2
-from google.protobuf.message import DecodeError
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from services.common.db import Database
 from services.common.logging import get_logger
 from services.common.messaging import USAGE, USAGE_STREAM, Messaging
-from services.metering.convert import event_fields
-from services.metering.domain.usage import EventFields
-from services.metering.handlers.usage import REJECTED, apply_usage
+from services.common.settings import Settings
+from services.metering import usage_worker
 
 log = get_logger(__name__)
 DURABLE = "metering-usage"
 
 
-@dataclass
-class Fetched:
-    messages: list[Msg]
-    events: dict[str, list[EventFields]]  # org -> events, in stream order
-
-
 class UsageConsumer:
     def __init__(
         self,
-        db: Database,
+        settings: Settings,
         messaging: Messaging,
-        batch: int = 256,
+        batch: int = 1024,
+        workers: int = 2,
+        in_flight: int = 3,
         max_deliver: int = 20,
         ack_wait_seconds: float = 60,
     ) -> None:
-        self._db = db
+        self._settings = settings
         self._messaging = messaging
         self._batch = batch
+        self._workers = workers
+        self._in_flight = in_flight
+        self._turn = 0
         self._max_deliver = max_deliver
         self._ack_wait = ack_wait_seconds
         self._psub: JetStreamContext.PullSubscription | None = None
+        self._pool: ProcessPoolExecutor | None = None
 
     async def declare(self) -> None:
         ns = self._messaging.namespace
@@ -66,7 +63,7 @@ class UsageConsumer:
                 deliver_policy=DeliverPolicy.ALL,
                 max_deliver=self._max_deliver,
                 ack_wait=self._ack_wait,
-                max_ack_pending=self._batch * 8,
+                max_ack_pending=self._batch * (self._in_flight + 2),
             ),
         )
         self._psub = await self._messaging.js.pull_subscribe_bind(DURABLE, stream=stream)
@@ -74,76 +71,92 @@ class UsageConsumer:
     async def run(self, stop: asyncio.Event) -> None:
         if self._psub is None:
             await self.declare()
-        queue: asyncio.Queue[Fetched] = asyncio.Queue(maxsize=2)
-        fetcher = asyncio.create_task(self._fetch_loop(stop, queue))
+        slots = asyncio.Semaphore(self._in_flight)
+        pending: set[asyncio.Task[None]] = set()
         try:
             while not stop.is_set():
-                get = asyncio.ensure_future(queue.get())
-                stopping = asyncio.ensure_future(stop.wait())
-                done, _ = await asyncio.wait({get, stopping}, return_when=asyncio.FIRST_COMPLETED)
-                stopping.cancel()
-                if get not in done:
-                    get.cancel()
-                    break
-                await self.apply(get.result())
+                messages = await self._fetch()
+                if not messages:
+                    continue
+                await slots.acquire()
+                task = asyncio.create_task(self._apply(messages))
+                pending.add(task)
+                task.add_done_callback(_finisher(pending, slots))
         finally:
-            fetcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await fetcher
+            # What was handed over is finished and acked; the worker then exits.
+            if pending:
+                await asyncio.wait(pending, timeout=self._ack_wait)
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
 
-    async def _fetch_loop(self, stop: asyncio.Event, queue: asyncio.Queue[Fetched]) -> None:
-        while not stop.is_set():
-            try:
-                assert self._psub is not None
-                messages = await self._psub.fetch(self._batch, timeout=1)
-            except TimeoutError:
-                continue
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("usage.fetch_failed", error=str(exc) or type(exc).__name__)
-                await asyncio.sleep(0.5)
-                continue
-            await queue.put(await self._parse(messages))
-
-    async def _parse(self, messages: list[Msg]) -> Fetched:
-        kept: list[Msg] = []
-        events: dict[str, list[EventFields]] = {}
-        for msg in messages:
-            batch = events_pb2.UsageBatch()
-            try:
-                batch.ParseFromString(msg.data)
-            except DecodeError:
-                batch.Clear()
-            if not batch.org_id:
-                log.error("usage.unreadable_message", subject=msg.subject, size=len(msg.data))
-                await msg.term()
-                continue
-            kept.append(msg)
-            events.setdefault(batch.org_id, []).extend(map(event_fields, batch.events))
-        return Fetched(kept, events)
-
-    async def apply(self, fetched: Fetched) -> None:
-        if not fetched.messages:
-            return
-        rejected: Counter[str] = Counter()
+    async def _fetch(self) -> list[Msg]:
         try:
-            async with self._db.transaction() as session:
-                for org, events in fetched.events.items():
-                    for outcome in await apply_usage(session, org, events):
-                        if outcome.outcome == REJECTED:
-                            rejected[outcome.reason] += 1
+            assert self._psub is not None
+            return await self._psub.fetch(self._batch, timeout=1)
+        except TimeoutError:
+            return []
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("usage.batch_failed", messages=len(fetched.messages))
-            for msg in fetched.messages:
-                if msg.metadata.num_delivered >= self._max_deliver:
-                    await msg.term()
-                else:
-                    await msg.nak(delay=min(0.2 * 2**msg.metadata.num_delivered, 30))
+        except Exception as exc:
+            log.warning("usage.fetch_failed", error=str(exc) or type(exc).__name__)
+            await asyncio.sleep(0.5)
+            return []
+
+    def _worker(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn, not fork: this process runs gRPC, which must not be forked.
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._workers,
+                mp_context=context,
+                initializer=usage_worker.init,
+                initargs=(self._settings, usage_worker.Turnstile(context)),
+            )
+            self._turn = 0
+        return self._pool
+
+    async def _apply(self, messages: list[Msg]) -> None:
+        loop = asyncio.get_running_loop()
+        payloads = [msg.data for msg in messages]
+        pool = self._worker()
+        turn, self._turn = self._turn, self._turn + 1
+        try:
+            result = await loop.run_in_executor(pool, usage_worker.apply, payloads, turn)
+        except BrokenProcessPool:
+            log.error("usage.worker_died", messages=len(messages))
+            if self._pool is pool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None  # the next batch starts a new worker
+            result = usage_worker.Result(error="the usage worker died")
+        if result.error:
+            await self._redeliver(messages)
             return
-        for msg in fetched.messages:
-            await msg.ack()
-        if rejected:
-            log.warning("usage.events_rejected", reasons=dict(rejected))
+        dropped = set(result.unreadable)
+        for position, msg in enumerate(messages):
+            if position in dropped:
+                log.error("usage.unreadable_message", subject=msg.subject, size=len(msg.data))
+                await msg.term()
+            else:
+                await msg.ack()
+        if result.rejected:
+            log.warning("usage.events_rejected", reasons=result.rejected)
+
+    async def _redeliver(self, messages: list[Msg]) -> None:
+        for msg in messages:
+            if msg.metadata.num_delivered >= self._max_deliver:
+                await msg.term()
+            else:
+                await msg.nak(delay=min(0.2 * 2**msg.metadata.num_delivered, 30))
+
+
+def _finisher(
+    pending: set[asyncio.Task[None]], slots: asyncio.Semaphore
+) -> Callable[[asyncio.Task[None]], None]:
+    def done(task: asyncio.Task[None]) -> None:
+        pending.discard(task)
+        slots.release()
+        if not task.cancelled() and task.exception() is not None:
+            log.error("usage.apply_failed", error=repr(task.exception()))
+
+    return done

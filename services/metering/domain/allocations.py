@@ -20,6 +20,10 @@ from services.metering.domain.periods import DAY, split
 ZERO = Decimal(0)
 
 
+# A change as (at, id, quantity): what ingest builds per event, a Change without its names.
+Point = tuple[int, str, Decimal]
+
+
 class Change(NamedTuple):
     """Sorts by (at, id): ids are unique, so the quantity never decides."""
 
@@ -33,7 +37,7 @@ class Change(NamedTuple):
 
 
 def integrate(
-    points: Sequence[Change],
+    points: Sequence[Point],
     start: int,
     end: int,
     cuts: Sequence[int],
@@ -73,34 +77,34 @@ def integral(points: Sequence[Change], start: int, end: int) -> Decimal:
     return sum(total.values(), ZERO)
 
 
-def is_in_order(last: Change | None, new: Sequence[Change]) -> bool:
-    return last is None or (new[0].at, new[0].id) > (last.at, last.id)
+def is_in_order(last: Change | None, new: Sequence[Point]) -> bool:
+    return last is None or new[0][:2] > last[:2]
 
 
 def apply_in_order(
-    last: Change | None, new: Sequence[Change], cuts: Sequence[int], into: dict[int, Decimal]
+    last: Change | None, new: Sequence[Point], cuts: Sequence[int], into: dict[int, Decimal]
 ) -> Change:
     """New changes all after the latest: close the tail up to each; returns the new latest."""
     points = [last, *new] if last else list(new)
-    integrate(points, points[0].at, new[-1].at, cuts, into)
-    return new[-1]
+    integrate(points, points[0][0], new[-1][0], cuts, into)
+    return Change(*new[-1])
 
 
 def apply_late(
     old: Sequence[Change],
     last: Change,
-    new: Sequence[Change],
+    new: Sequence[Point],
     cuts: Sequence[int],
     into: dict[int, Decimal],
 ) -> Change:
     """`old`: the stored changes from the predecessor of new[0] on (sorted, ending at `last`)."""
     merged = sorted([*old, *new])
-    start = merged[0].at
+    start = merged[0][0]
     before = list(old)
-    if not before or before[0].key > new[0].key:
+    if not before or before[0][:2] > new[0][:2]:
         # Nothing held before the earliest new change: the old function was 0 there.
         before.insert(0, Change(start, "", ZERO))
     latest = merged[-1]
-    integrate(merged, start, latest.at, cuts, into)
+    integrate(merged, start, latest[0], cuts, into)
     integrate(before, start, last.at, cuts, into, sign=-1)
-    return latest
+    return Change(*latest)

@@ -1,20 +1,22 @@
-"""Usage in: validate each event, de-duplicate by id, fold the new ones into the aggregates.
+"""Usage in: validate each event, drop ids already applied, fold the new ones into aggregates.
 
-One call handles a whole batch (an RPC's events, or every message of a fetched JetStream
-batch) in the caller's transaction: a few statements per batch, not per event. Tenants are
-locked first, so concurrent batches, plan changes and closings of one tenant serialize.
+One transaction takes a whole batch (an RPC's events, or every message of a fetched JetStream
+batch): a few statements per organization, not per event. The organization's usage lock comes
+first (its ledger and id sets take one writer at a time), then its tenants' locks, so batches,
+plan changes and closings of one tenant serialize.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.db import Database
 from services.metering.domain.allocations import Change, apply_in_order, apply_late, is_in_order
 from services.metering.domain.periods import period_bounds
 from services.metering.domain.usage import (
@@ -23,10 +25,12 @@ from services.metering.domain.usage import (
     EventFields,
     Rejection,
     TenantTerms,
-    check,
+    fold,
+    sort_out,
 )
 from services.metering.handlers import allowances
-from services.metering.repository import lock_tenants, pg
+from services.metering.handlers.seen_ids import SeenIds
+from services.metering.repository import ledger, lock_usage, pg
 from services.metering.repository import usage as repo
 
 ACCEPTED, DUPLICATE, REJECTED = "ACCEPTED", "DUPLICATE", "REJECTED"
@@ -43,44 +47,115 @@ _ACCEPTED = Outcome(ACCEPTED)
 _DUPLICATE = Outcome(DUPLICATE, message="already applied")
 
 
-async def apply_usage(
-    session: AsyncSession, org: str, events: Sequence[EventFields], now: int | None = None
-) -> list[Outcome]:
-    conn = await pg(session)
+@dataclass
+class Applied:
+    outcomes: list[Outcome]
+    ledger_rows: dict[str, int]  # period -> seq of the ledger row written
+    fresh: dict[str, list[str]]  # period -> ids applied now
+
+
+@dataclass
+class Sorted:
+    """A batch validated against its tenants' terms as read at `now`."""
+
+    tenant_ids: list[str]
+    terms: dict[str, TenantTerms]
+    enforced: set[str]
+    now: int
+    rejections: list[Rejection | None]
+    accepted: list[Accepted]
+
+
+async def presort(
+    db: Database, batches: Mapping[str, Sequence[EventFields]], now: int | None = None
+) -> dict[str, Sorted]:
+    """Validation ahead of the write, without locks: the half of ingest that runs in parallel.
+
+    `apply_usage` re-reads the terms under the locks and sorts again if they changed.
+    """
     now = int(time.time()) if now is None else now
-    tenant_ids = sorted({e[1] for e in events})
-    await lock_tenants(conn, org, tenant_ids)
-    terms, enforced = await _tenant_terms(conn, org, tenant_ids)
-    outcomes: list[Outcome] = []
-    accepted: list[Accepted] = []
-    seen: set[str] = set()
-    for i, (event_id, tenant, cluster, meter, unit, quantity, at) in enumerate(events):
-        result = check(event_id, tenant, meter, unit, quantity, at, terms.get(tenant), now)
-        if isinstance(result, Rejection):
-            outcomes.append(Outcome(REJECTED, result.reason, result.message))
-        elif event_id in seen:
-            outcomes.append(_DUPLICATE)
-        else:
-            seen.add(event_id)
-            outcomes.append(_ACCEPTED)
-            accepted.append(
-                Accepted(i, event_id, tenant, cluster, meter, at or 0, result, quantity)
-            )
+    async with db.transaction() as session:
+        conn = await pg(session)
+        return {org: await _sort(conn, org, events, now) for org, events in batches.items()}
+
+
+async def record_usage(
+    db: Database,
+    seen: SeenIds,
+    batches: Mapping[str, Sequence[EventFields]],
+    now: int | None = None,
+    presorted: dict[str, Sorted] | None = None,
+) -> dict[str, list[Outcome]]:
+    """Each organization's events, all in one transaction; outcomes in the order given."""
+    applied: dict[str, Applied] = {}
+    async with db.transaction() as session:
+        for org in sorted(batches):  # a fixed lock order across concurrent writers
+            ready = presorted.get(org) if presorted else None
+            applied[org] = await apply_usage(session, seen, org, batches[org], now, ready)
+    for org, result in applied.items():
+        if result.ledger_rows:
+            seen.committed(org, result.ledger_rows, result.fresh)
+    return {org: result.outcomes for org, result in applied.items()}
+
+
+async def apply_usage(
+    session: AsyncSession,
+    seen: SeenIds,
+    org: str,
+    events: Sequence[EventFields],
+    now: int | None = None,
+    presorted: Sorted | None = None,
+) -> Applied:
+    """Applies in the caller's transaction; `seen` learns the ids only after it commits."""
+    conn = await pg(session)
+    tenant_ids = sorted({e[1] for e in events}) if presorted is None else presorted.tenant_ids
+    await lock_usage(conn, org, tenant_ids)
+    if presorted is not None:
+        now = presorted.now
+    now = int(time.time()) if now is None else now
+    sorted_ = await _sort(conn, org, events, now, tenant_ids, presorted)
+    terms, enforced, rejections, accepted = (
+        sorted_.terms,
+        sorted_.enforced,
+        sorted_.rejections,
+        sorted_.accepted,
+    )
+    outcomes = [
+        _ACCEPTED if r is None else Outcome(REJECTED, r.reason, r.message) for r in rejections
+    ]
     if not accepted:
-        return outcomes
-    new_ids = await repo.record_events(conn, org, accepted)
-    totals = BatchTotals()
-    for event in accepted:
-        if event.id in new_ids:
-            totals.add(event)
-        else:
-            outcomes[event.position] = _DUPLICATE
-    await _apply_allocations(conn, org, totals, terms, new_ids)
+        return Applied(outcomes, {}, {})
+    applied = await seen.load(conn, org, {event[7] for event in accepted})
+    totals, fresh, duplicates = fold(accepted, applied)
+    for position in duplicates:
+        outcomes[position] = _DUPLICATE
+    if not fresh:
+        return Applied(outcomes, {}, {})
+    rows = await ledger.append(conn, org, fresh)
+    await _apply_allocations(conn, org, totals, terms)
     await _apply_samples(conn, org, totals)
     watched = sorted(pair for pair in totals.sampled if pair[0] in enforced)
     if watched:
         await allowances.notify_reached(session, org, watched)
-    return outcomes
+    return Applied(outcomes, rows, fresh)
+
+
+async def _sort(
+    conn: asyncpg.Connection,
+    org: str,
+    events: Sequence[EventFields],
+    now: int,
+    tenant_ids: list[str] | None = None,
+    done: Sorted | None = None,
+) -> Sorted:
+    """Validates against the terms read now; reuses `done` when they have not changed."""
+    if tenant_ids is None:
+        tenant_ids = sorted({e[1] for e in events})
+    terms, enforced = await _tenant_terms(conn, org, tenant_ids)
+    if done is not None and done.terms == terms and done.enforced == enforced:
+        return done
+    rejections, accepted = sort_out(list(events), terms, now)
+    return Sorted(tenant_ids, terms, enforced, now, rejections, accepted)
 
 
 async def _tenant_terms(
@@ -97,11 +172,7 @@ async def _tenant_terms(
 
 
 async def _apply_allocations(
-    conn: asyncpg.Connection,
-    org: str,
-    totals: BatchTotals,
-    terms: dict[str, TenantTerms],
-    new_ids: set[str],
+    conn: asyncpg.Connection, org: str, totals: BatchTotals, terms: dict[str, TenantTerms]
 ) -> None:
     if not totals.changes:
         return
@@ -118,9 +189,7 @@ async def _apply_allocations(
             latest[key] = apply_in_order(last, new, cuts, per_segment)
         else:
             assert last is not None
-            # The history already holds this batch's changes: the old function is without them.
-            history = await repo.history_from(conn, org, key, new[0])
-            old = [c for c in history if c.id not in new_ids]
+            old = await repo.history_from(conn, org, key, new[0])
             latest[key] = apply_late(old, last, new, cuts, per_segment)
         for seg, qs in per_segment.items():
             if qs:
@@ -128,6 +197,7 @@ async def _apply_allocations(
     if deltas:
         await repo.add_segments(conn, org, deltas)
     await repo.save_states(conn, org, latest)
+    await repo.add_chunks(conn, org, changes)
 
 
 async def _apply_samples(conn: asyncpg.Connection, org: str, totals: BatchTotals) -> None:

@@ -34,6 +34,24 @@ async def lock_tenants(conn: asyncpg.Connection, org_id: str, tenant_ids: list[s
         )
 
 
+def usage_lock_key(org_id: str) -> int:
+    digest = hashlib.blake2b(f"metering-usage:{org_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+async def lock_usage(conn: asyncpg.Connection, org_id: str, tenant_ids: list[str]) -> None:
+    """The organization's usage lock (ledger writes), then its tenants' as in lock_tenants.
+
+    Plan changes and closing take one tenant's lock only, so this order cannot deadlock.
+    """
+    keys = [usage_lock_key(org_id), *sorted({lock_key(org_id, t) for t in tenant_ids})]
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) WITH ORDINALITY AS t(k, n) "
+        "ORDER BY n",
+        keys,
+    )
+
+
 def from_json(value: Any) -> Any:
     """jsonb columns: the engine's codec already decodes them; a bare connection gives text."""
     return json.loads(value) if isinstance(value, str) else value

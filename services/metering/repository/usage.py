@@ -11,9 +11,7 @@ from decimal import Decimal
 
 import asyncpg
 
-from services.metering.domain.allocations import Change
-from services.metering.domain.meters import ALLOCATION_UNITS
-from services.metering.domain.usage import Accepted
+from services.metering.domain.allocations import Change, Point
 
 Key = tuple[str, str, str]  # tenant, cluster, meter
 
@@ -47,31 +45,22 @@ def _quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-async def record_events(conn: asyncpg.Connection, org: str, events: list[Accepted]) -> set[str]:
-    """Records the ids (allocations with their history columns); returns the ones not seen before."""
-    ids: list[str | None] = []
-    tenants: list[str | None] = []
-    clusters: list[str | None] = []
-    meters: list[str | None] = []
-    ats: list[str | None] = []
-    quantities: list[str | None] = []
-    for e in events:
-        ids.append(e.id)
-        allocation = e.meter in ALLOCATION_UNITS
-        tenants.append(e.tenant if allocation else None)
-        clusters.append(e.cluster if allocation else None)
-        meters.append(e.meter if allocation else None)
-        ats.append(str(e.at) if allocation else None)
-        quantities.append(e.text if allocation else None)
-    new = await conn.fetchval(
-        "WITH ins AS (INSERT INTO usage_events (org_id, event_id, tenant_id, cluster_id, meter, "
-        " at, quantity) SELECT $1, * FROM unnest($2::text::text[], $3::text::text[], "
-        " $4::text::text[], $5::text::text[], $6::text::bigint[], $7::text::numeric[]) "
-        " ON CONFLICT DO NOTHING RETURNING event_id) SELECT array_agg(event_id) FROM ins",
+async def add_chunks(conn: asyncpg.Connection, org: str, changes: dict[Key, list[Point]]) -> None:
+    """The batch's new changes: one history chunk per (tenant, cluster, meter), sorted."""
+    keys = list(changes)
+    groups = list(changes.values())
+    await conn.execute(
+        "INSERT INTO allocation_chunks (org_id, tenant_id, cluster_id, meter, first_at, last_at, "
+        "changes) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], "
+        "$6::bigint[], $7::text[])",
         org,
-        *map(text_array, (ids, tenants, clusters, meters, ats, quantities)),
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+        [k[2] for k in keys],
+        [g[0][0] for g in groups],
+        [g[-1][0] for g in groups],
+        ["\n".join([f"{at}\t{i}\t{q}" for at, i, q in g]) for g in groups],
     )
-    return set(new or ())
 
 
 async def states(conn: asyncpg.Connection, org: str, keys: Iterable[Key]) -> dict[Key, Change]:
@@ -89,23 +78,40 @@ async def states(conn: asyncpg.Connection, org: str, keys: Iterable[Key]) -> dic
 
 
 async def history_from(
-    conn: asyncpg.Connection, org: str, key: Key, first: Change, before: int | None = None
+    conn: asyncpg.Connection, org: str, key: Key, first: Point, before: int | None = None
 ) -> list[Change]:
-    """Stored changes from the predecessor of `first` on (up to `before` when given)."""
+    """Stored changes from the predecessor of `first` on (up to `before` when given), sorted.
+
+    The chunks holding changes at or after first.at, plus the chunk(s) that end last before
+    it: the predecessor is the latest change of those.
+    """
     rows = await conn.fetch(
-        "(SELECT at, event_id, quantity FROM usage_events WHERE org_id = $1 AND tenant_id = $2 "
-        " AND cluster_id = $3 AND meter = $4 AND at IS NOT NULL AND (at, event_id) < ($5, $6) "
-        " ORDER BY at DESC, event_id DESC LIMIT 1) UNION ALL "
-        "(SELECT at, event_id, quantity FROM usage_events WHERE org_id = $1 AND tenant_id = $2 "
-        " AND cluster_id = $3 AND meter = $4 AND at IS NOT NULL AND (at, event_id) >= ($5, $6) "
-        " AND ($7::bigint IS NULL OR at < $7) ORDER BY at, event_id)",
+        "SELECT changes FROM allocation_chunks WHERE org_id = $1 AND tenant_id = $2 "
+        "AND cluster_id = $3 AND meter = $4 AND ($6::bigint IS NULL OR first_at < $6) "
+        "AND last_at >= (SELECT coalesce(max(last_at), $5) FROM allocation_chunks "
+        "  WHERE org_id = $1 AND tenant_id = $2 AND cluster_id = $3 AND meter = $4 "
+        "  AND last_at < $5)",
         org,
         *key,
-        first.at,
-        first.id,
+        first[0],
         before,
     )
-    return [Change(r[0], r[1], r[2]) for r in rows]
+    points = sorted(change for row in rows for change in _changes(row[0]))
+    start = 0
+    for i, point in enumerate(points):
+        if point[:2] < first[:2]:
+            start = i
+        else:
+            break
+    return [p for p in points[start:] if before is None or p.at < before]
+
+
+def _changes(text: str) -> list[Change]:
+    out = []
+    for line in text.split("\n"):
+        at, event_id, quantity = line.split("\t")
+        out.append(Change(int(at), event_id, Decimal(quantity)))
+    return out
 
 
 async def tenant_states(conn: asyncpg.Connection, org: str, tenant_id: str) -> list[asyncpg.Record]:

@@ -1,0 +1,54 @@
+"""SQL for the usage ledger: which event ids are applied, one row per applied batch and period.
+
+Rows are written only under the organization's usage lock, so within an organization `seq`
+order is commit order and "rows past the last seq I read" is everything written since.
+Ids cannot hold line breaks (`check` allows printable characters only), so a row's ids are
+joined by newlines.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+
+
+async def since(conn: asyncpg.Connection, org: str, seq: int) -> list[asyncpg.Record]:
+    """(seq, period, ids) of rows written after `seq`, in order; period NULL: any period."""
+    return await conn.fetch(
+        "SELECT seq, period, ids FROM usage_ledger WHERE org_id = $1 AND seq > $2 ORDER BY seq",
+        org,
+        seq,
+    )
+
+
+async def last_seq(conn: asyncpg.Connection, org: str) -> int:
+    return await conn.fetchval(
+        "SELECT coalesce(max(seq), 0) FROM usage_ledger WHERE org_id = $1", org
+    )
+
+
+async def period_ids(conn: asyncpg.Connection, org: str, period: str, upto: int) -> set[str]:
+    """Every id applied in `period` by rows up to seq `upto` (rows without a period included)."""
+    rows = await conn.fetch(
+        "SELECT ids FROM usage_ledger WHERE org_id = $1 AND (period = $2 OR period IS NULL) "
+        "AND seq <= $3",
+        org,
+        period,
+        upto,
+    )
+    ids: set[str] = set()
+    for row in rows:
+        ids.update(row[0].split("\n"))
+    return ids
+
+
+async def append(conn: asyncpg.Connection, org: str, ids: dict[str, list[str]]) -> dict[str, int]:
+    """One row per period; returns each period's seq."""
+    periods = list(ids)
+    rows = await conn.fetch(
+        "INSERT INTO usage_ledger (org_id, period, ids) SELECT $1, p, i FROM "
+        "unnest($2::text[], $3::text[]) AS t(p, i) RETURNING period, seq",
+        org,
+        periods,
+        ["\n".join(ids[p]) for p in periods],
+    )
+    return {r[0]: r[1] for r in rows}
