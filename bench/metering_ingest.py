@@ -5,8 +5,9 @@ and storage, active-series and log-byte samples) in UsageBatch messages of `--pe
 events on `costgrid.usage.v1`, then measures in the same run:
 
   raw       a plain JetStream pull consumer fetching and acking the same messages (no parsing);
-  metering  the metering service (started in-process) consuming them: parse, validate,
-            de-duplicate ids, update the running aggregates, one transaction per fetched batch.
+  metering  the metering service (started in-process) consuming them: its consumer fetches and
+            acks, its two usage workers (child processes) parse, validate, de-duplicate ids and
+            update the running aggregates, one transaction per fetched batch.
 
 Both consume the same stream with the same fetch size; a service's rate is timed from its
 first fetch to its last ack (the durable consumer's ack floor), read from the server.

@@ -1,0 +1,131 @@
+"""Applied ids live in the ledger and in each writer's memory: writers must agree, always.
+
+Several writers apply usage at once in production: the service's RPC path, its usage workers,
+other replicas. Each keeps its own set of applied ids, so these tests drive two sets (and two
+consumers) against one database and check that an id is applied once whoever sees it.
+"""
+
+import asyncio
+from decimal import Decimal
+
+import pytest
+from costgrid.metering.v1 import events_pb2
+from costgrid.metering.v1 import service_pb2 as pb
+
+from services.common.db import Database
+from services.common.messaging import USAGE, Namespace, connect
+from services.metering.consumers import UsageConsumer
+from services.metering.convert import event_fields
+from services.metering.handlers.seen_ids import SeenIds
+from services.metering.handlers.usage import apply_usage, record_usage
+from tests.integration.metering.conftest import (
+    alloc,
+    current_period,
+    eventually,
+    make_plan,
+    make_tenant,
+    record,
+)
+
+HOUR = 3600
+
+
+@pytest.fixture
+async def db(metering, settings):
+    database = Database.for_service(settings, "metering")
+    yield database
+    await database.dispose()
+
+
+async def _tenant(stub) -> tuple[str, int]:
+    start = current_period()[0]
+    return await make_tenant(stub, await make_plan(stub), start), start
+
+
+async def _apply(db, seen, org, *events) -> list[str]:
+    outcomes = await record_usage(db, seen, {org: [event_fields(e) for e in events]})
+    return [o.outcome for o in outcomes[org]]
+
+
+async def _cpu_hours(stub, tenant) -> Decimal:
+    estimate = await stub.GetCurrentEstimate(pb.GetCurrentEstimateRequest(tenant_id=tenant))
+    return Decimal(next(c.quantity for c in estimate.compute if c.meter == "cpu"))
+
+
+async def test_an_id_one_writer_applied_is_a_duplicate_for_another(admin, org, db):
+    tenant, start = await _tenant(admin)
+    first, second = SeenIds(), SeenIds()
+    one = alloc(tenant, "cpu", "2", start + HOUR)
+    two = alloc(tenant, "cpu", "0", start + 2 * HOUR)
+    assert await _apply(db, first, org, one) == ["ACCEPTED"]
+    assert await _apply(db, second, org, one, two) == ["DUPLICATE", "ACCEPTED"]
+    # `first` has this period loaded already: it must catch up with what `second` wrote.
+    assert await _apply(db, first, org, two, one) == ["DUPLICATE", "DUPLICATE"]
+    assert await _cpu_hours(admin, tenant) == 2
+
+
+async def test_a_batch_that_rolled_back_leaves_its_ids_unapplied(admin, org, db):
+    tenant, start = await _tenant(admin)
+    seen = SeenIds()
+    events = [alloc(tenant, "cpu", "4", start + HOUR), alloc(tenant, "cpu", "0", start + 3 * HOUR)]
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            await apply_usage(session, seen, org, [event_fields(e) for e in events])
+            raise RuntimeError("the unit of work fails after the usage was applied")
+    assert await _apply(db, seen, org, *events) == ["ACCEPTED", "ACCEPTED"]
+    assert await _cpu_hours(admin, tenant) == 8
+
+
+async def test_a_period_dropped_from_memory_is_reloaded_from_the_ledger(admin, org, db):
+    tenant, start = await _tenant(admin)
+    seen = SeenIds(idle_seconds=0)  # every period is dropped as soon as it was used
+    event = alloc(tenant, "storage", "10", start + HOUR)
+    assert await _apply(db, seen, org, event) == ["ACCEPTED"]
+    assert await _apply(db, seen, org, event) == ["DUPLICATE"]
+
+
+async def test_ids_and_clusters_with_control_characters_are_rejected(admin):
+    tenant, start = await _tenant(admin)
+    results = await record(
+        admin,
+        alloc(tenant, "cpu", "1", start + HOUR, event_id="line\nbreak"),
+        alloc(tenant, "cpu", "1", start + HOUR, cluster="nul\x00"),
+        alloc(tenant, "cpu", "1", start + HOUR, event_id="tab\there"),
+    )
+    assert [r.reject_reason for r in results] == ["INVALID_ID", "INVALID_CLUSTER", "INVALID_ID"]
+
+
+async def test_two_consumers_with_two_workers_each_rate_a_stream_exactly_once(admin, org, settings):
+    """The service's consumer and a second one (another replica) share the durable consumer;
+    small fetches spread the messages over both and over each one's workers."""
+    tenant, start = await _tenant(admin)
+    changes = [(start + i * 360, str(i % 5)) for i in range(40)] + [(start + 40 * 360, "0")]
+    events = [
+        alloc(tenant, "cpu", q, at, event_id=f"change-{i}") for i, (at, q) in enumerate(changes)
+    ]
+    expected = (
+        sum(Decimal(q) * (changes[i + 1][0] - at) for i, (at, q) in enumerate(changes[:-1])) / HOUR
+    )
+    messaging = await connect(
+        settings.nats_url, "metering-test-replica", Namespace(settings.namespace)
+    )
+    replica = UsageConsumer(settings, messaging, batch=3)
+    stop = asyncio.Event()
+    running = asyncio.create_task(replica.run(stop))
+    try:
+        subject = messaging.namespace.subject(USAGE)
+        for chunk in range(0, len(events), 2):
+            batch = events_pb2.UsageBatch(org_id=org, events=events[chunk : chunk + 2])
+            await messaging.js.publish(subject, batch.SerializeToString())
+        for chunk in range(0, len(events), 7):  # every event again, batched differently
+            batch = events_pb2.UsageBatch(org_id=org, events=events[chunk : chunk + 7])
+            await messaging.js.publish(subject, batch.SerializeToString())
+
+        async def rated() -> bool:
+            return await _cpu_hours(admin, tenant) == expected
+
+        assert await eventually(rated, wait=30) is True
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, timeout=30)
+        await messaging.close()
