@@ -12,7 +12,7 @@ events on `costgrid.usage.v1`, then measures in the same run:
 Both consume the same stream with the same fetch size; a service's rate is timed from its
 first fetch to its last ack (the durable consumer's ack floor), read from the server.
 
-    .venv/bin/python -m bench.metering_ingest [--events 1000000] [--per-message 20]
+    .venv/bin/python -m bench.metering_ingest [--events 1000000] [--per-message 20] [--columns]
 
 Targets (issue 8): metering >= 100,000 events/s and >= 0.5 x raw.
 """
@@ -62,13 +62,18 @@ METERS = (
 FETCH = 256
 
 
-def batches(org: str, events: int, per_message: int, start: int, end: int) -> list[bytes]:
-    """Events in time order across the period so far, round-robin over tenants and clusters."""
+def batches(
+    org: str, events: int, per_message: int, start: int, end: int, columns: bool = False
+) -> list[bytes]:
+    """Events in time order across the period so far, round-robin over tenants and clusters.
+
+    `columns`: the same events in UsageBatch.columns instead of one UsageEvent each.
+    """
     step = (end - start) / events
     messages, batch = [], events_pb2.UsageBatch(org_id=org)
     for i in range(events):
         meter = METERS[i % len(METERS)]
-        event = batch.events.add(
+        fields = dict(
             id=uuid.uuid4().hex,
             tenant_id=f"tenant-{i % TENANTS}",
             cluster_id=f"cluster-{(i // TENANTS) % CLUSTERS}",
@@ -76,13 +81,22 @@ def batches(org: str, events: int, per_message: int, start: int, end: int) -> li
             quantity=str((i * 7) % 64) if meter != "logs_bytes" else str(1000 + i % 5000),
         )
         at = start + int(i * step)
-        (
-            event.effective_time if meter in ("cpu", "memory", "storage") else event.sample_time
-        ).seconds = at
-        if len(batch.events) == per_message:
+        if columns:
+            c = batch.columns
+            c.ids.append(fields["id"])
+            c.tenant_ids.append(fields["tenant_id"])
+            c.cluster_ids.append(fields["cluster_id"])
+            c.meters.append(meter)
+            c.quantities.append(fields["quantity"])
+            c.time_seconds.append(at)
+        else:
+            event = batch.events.add(**fields)
+            allocation = meter in ("cpu", "memory", "storage")
+            (event.effective_time if allocation else event.sample_time).seconds = at
+        if len(batch.events) == per_message or len(batch.columns.ids) == per_message:
             messages.append(batch.SerializeToString())
             batch = events_pb2.UsageBatch(org_id=org)
-    if batch.events:
+    if batch.events or batch.columns.ids:
         messages.append(batch.SerializeToString())
     return messages
 
@@ -171,7 +185,7 @@ async def setup_tenants(settings, org: str, start_at: int) -> None:
         await service.stop(grace=1)
 
 
-async def main(events: int, per_message: int) -> None:
+async def main(events: int, per_message: int, columns: bool) -> None:
     settings = run_settings(*infrastructure_urls(), db_pool_size=5, log_level="ERROR")
     bus = await connect(settings.nats_url, "bench", Namespace(settings.namespace))
     await ensure_streams(bus)
@@ -180,10 +194,11 @@ async def main(events: int, per_message: int) -> None:
         now = int(time.time())
         start_at = period_bounds(period_of(now))[0]
         await setup_tenants(settings, org, start_at)
-        messages = batches(org, events, per_message, start_at, now - 1)
+        messages = batches(org, events, per_message, start_at, now - 1, columns)
         seconds = await publish(bus, messages)
         print(
-            f"published  {len(messages):>9,} messages ({events:,} events) in {seconds:6.2f}s",
+            f"published  {len(messages):>9,} messages ({events:,} events, "
+            f"{'columns' if columns else 'one UsageEvent each'}) in {seconds:6.2f}s",
             flush=True,
         )
         raw = await raw_consume(bus, len(messages))
@@ -210,5 +225,8 @@ if __name__ == "__main__":
     )
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--per-message", type=int, default=20)
+    parser.add_argument(
+        "--columns", action="store_true", help="publish UsageBatch.columns, not UsageEvents"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.events, args.per_message))
+    asyncio.run(main(args.events, args.per_message, args.columns))

@@ -24,7 +24,7 @@ from google.protobuf.message import DecodeError
 from services.common.db import Database
 from services.common.logging import configure_logging, get_logger
 from services.common.settings import Settings
-from services.metering.convert import event_fields
+from services.metering.convert import column_fields, event_fields
 from services.metering.domain.usage import EventFields
 from services.metering.handlers.seen_ids import SeenIds
 from services.metering.handlers.usage import REJECTED, presort, record_usage
@@ -107,13 +107,15 @@ async def _apply(worker: _Worker, payloads: list[bytes], turn: int = 0) -> Resul
             batch.ParseFromString(data)
         except DecodeError:
             batch.Clear()
-        if not batch.org_id:
+        columns = column_fields(batch.columns) if batch.HasField("columns") else []
+        if not batch.org_id or columns is None:
             result.unreadable.append(position)
             continue
         events = by_org.get(batch.org_id)
         if events is None:
             events = by_org[batch.org_id] = []
         events.extend(map(event_fields, batch.events))
+        events.extend(columns)
     if worker.turnstile is None:
         outcomes_by_org = await record_usage(worker.db, worker.seen, by_org)
     else:

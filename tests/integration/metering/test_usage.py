@@ -117,6 +117,39 @@ async def test_usage_published_on_the_subject_is_rated_once_despite_redelivery(
     assert await eventually(lambda: _expect(admin, tenant, Decimal(7))) is True
 
 
+async def test_columnar_batches_are_rated_like_event_batches_and_share_their_ids(
+    admin, org, settings
+):
+    tenant, start = await _tenant(admin)
+    events = [alloc(tenant, "cpu", "2", start + HOUR), alloc(tenant, "cpu", "0", start + 4 * HOUR)]
+    columns = events_pb2.UsageColumns(
+        ids=[e.id for e in events] + ["extra"],
+        tenant_ids=[tenant] * 3,
+        cluster_ids=["c1"] * 3,
+        meters=["cpu"] * 3,
+        quantities=["2", "0", "5"],
+        time_seconds=[start + HOUR, start + 4 * HOUR, start + 5 * HOUR],
+    )
+    ragged = events_pb2.UsageColumns(ids=["x"], tenant_ids=[tenant])  # unreadable: dropped
+    final = alloc(tenant, "cpu", "0", start + 6 * HOUR)
+    messaging = await connect(
+        settings.nats_url, "metering-test-producer", Namespace(settings.namespace)
+    )
+    try:
+        subject = messaging.namespace.subject(USAGE)
+        for batch in (
+            events_pb2.UsageBatch(org_id=org, events=events),
+            events_pb2.UsageBatch(org_id=org, columns=columns),  # two ids already applied
+            events_pb2.UsageBatch(org_id=org, columns=ragged),
+            events_pb2.UsageBatch(org_id=org, events=[final]),
+        ):
+            await messaging.js.publish(subject, batch.SerializeToString())
+    finally:
+        await messaging.close()
+    # 2 vCPU for three hours, nothing for one, then 5 vCPU for one: 11 vCPU-hours.
+    assert await eventually(lambda: _expect(admin, tenant, Decimal(11))) is True
+
+
 async def _expect(stub, tenant, hours) -> bool:
     return await _cpu_hours(stub, tenant) == hours
 
