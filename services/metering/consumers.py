@@ -34,7 +34,7 @@ class UsageConsumer:
         self,
         settings: Settings,
         messaging: Messaging,
-        batch: int = 1024,
+        batch: int = 2048,
         workers: int = 2,
         in_flight: int = 3,
         max_deliver: int = 20,
