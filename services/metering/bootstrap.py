@@ -12,6 +12,9 @@ from services.metering.handlers.closing import closing_loop
 # Late usage keeps arriving after a month ends; periods close this long after their end.
 DEFAULT_CLOSE_GRACE_SECONDS = 2 * 86_400
 DEFAULT_CLOSE_INTERVAL_SECONDS = 60.0
+# Usage messages per fetch (one write transaction each) and worker processes applying them.
+DEFAULT_USAGE_FETCH = 2048
+DEFAULT_USAGE_WORKERS = 2
 
 
 def _env_float(name: str, default: float) -> float:
@@ -33,7 +36,12 @@ def definition(
 
     def background(runtime: Runtime) -> list[Loop]:
         assert runtime.db is not None and runtime.messaging is not None
-        consumer = UsageConsumer(runtime.settings, runtime.messaging)
+        consumer = UsageConsumer(
+            runtime.settings,
+            runtime.messaging,
+            batch=int(_env_float("COSTGRID_METERING_USAGE_FETCH", DEFAULT_USAGE_FETCH)),
+            workers=int(_env_float("COSTGRID_METERING_USAGE_WORKERS", DEFAULT_USAGE_WORKERS)),
+        )
         return [consumer.run, closing_loop(runtime.db, grace, interval)]
 
     return ServiceDefinition(name="metering", register=api.register, background=background)

@@ -120,7 +120,7 @@ async def _apply(worker: _Worker, payloads: list[bytes], turn: int = 0) -> Resul
         outcomes_by_org = await record_usage(worker.db, worker.seen, by_org)
     else:
         try:
-            ready = await presort(worker.db, by_org)
+            ready = await presort(worker.db, worker.seen, by_org)
             if not worker.turnstile.wait(turn, TURN_TIMEOUT_SECONDS):
                 return Result(error=f"turn {turn} did not come")
             outcomes_by_org = await record_usage(worker.db, worker.seen, by_org, presorted=ready)

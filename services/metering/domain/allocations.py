@@ -85,9 +85,25 @@ def apply_in_order(
     last: Change | None, new: Sequence[Point], cuts: Sequence[int], into: dict[int, Decimal]
 ) -> Change:
     """New changes all after the latest: close the tail up to each; returns the new latest."""
-    points = [last, *new] if last else list(new)
-    integrate(points, points[0][0], new[-1][0], cuts, into)
+    for seg, qs in inner_integral(new, cuts).items():
+        into[seg] = into.get(seg, ZERO) + qs
+    close_tail(last, new[0], cuts, into)
     return Change(*new[-1])
+
+
+def inner_integral(new: Sequence[Point], cuts: Sequence[int]) -> dict[int, Decimal]:
+    """The batch's own part, from its first change to its last: needs nothing stored."""
+    into: dict[int, Decimal] = {}
+    integrate(new, new[0][0], new[-1][0], cuts, into)
+    return into
+
+
+def close_tail(
+    last: Change | None, first: Point, cuts: Sequence[int], into: dict[int, Decimal]
+) -> None:
+    """The part before the batch: the latest stored change, held until the batch's first."""
+    if last is not None:
+        integrate((last, first), last.at, first[0], cuts, into)
 
 
 def apply_late(

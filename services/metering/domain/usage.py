@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from services.metering.domain.allocations import Point
+from services.metering.domain.allocations import Point, inner_integral
 from services.metering.domain.meters import ALLOCATION_UNITS, LOGS, SAMPLE_UNITS
 from services.metering.domain.periods import DAY, period_of_day
 
@@ -214,3 +214,26 @@ def fold(
             if quantity > peaks.get(key, MINUS_ONE):
                 peaks[key] = quantity
     return totals, fresh, duplicates
+
+
+Key = tuple[str, str, str]  # tenant, cluster, meter
+
+
+@dataclass
+class Folded:
+    """A batch's new events, folded: what they add, their ids, each key's own integral."""
+
+    totals: BatchTotals
+    fresh: dict[str, list[str]]  # period -> ids
+    duplicates: list[int]  # positions
+    changes: dict[Key, list[Point]]  # sorted per key
+    inner: dict[Key, dict[int, Decimal]]  # per key: inner_integral of its changes
+
+
+def fold_batch(
+    accepted: list[Accepted], applied: dict[str, set[str]], terms: dict[str, TenantTerms]
+) -> Folded:
+    totals, fresh, duplicates = fold(accepted, applied)
+    changes = totals.sorted_changes()
+    inner = {key: inner_integral(new, terms[key[0]].cuts) for key, new in changes.items()}
+    return Folded(totals, fresh, duplicates, changes, inner)

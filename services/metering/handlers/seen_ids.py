@@ -59,6 +59,12 @@ class SeenIds:
                 del state.periods[period], state.used[period]
         return found
 
+    def known(self, org: str, periods: Iterable[str]) -> dict[str, set[str]]:
+        """What is in memory now, without the database: may miss other writers' latest ids."""
+        state = self._orgs.get(org)
+        loaded = state.periods if state is not None else {}
+        return {period: loaded.get(period) or set() for period in periods}
+
     def committed(self, org: str, written: dict[str, int], ids: dict[str, list[str]]) -> None:
         """After the transaction that wrote ledger rows `written` (period -> seq) committed."""
         state = self._orgs.get(org)

@@ -17,15 +17,16 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import Database
-from services.metering.domain.allocations import Change, apply_in_order, apply_late, is_in_order
+from services.metering.domain.allocations import Change, apply_late, close_tail, is_in_order
 from services.metering.domain.periods import period_bounds
 from services.metering.domain.usage import (
     Accepted,
     BatchTotals,
     EventFields,
+    Folded,
     Rejection,
     TenantTerms,
-    fold,
+    fold_batch,
     sort_out,
 )
 from services.metering.handlers import allowances
@@ -64,19 +65,31 @@ class Sorted:
     now: int
     rejections: list[Rejection | None]
     accepted: list[Accepted]
+    folded: Folded | None = None  # against the ids known when sorted
 
 
 async def presort(
-    db: Database, batches: Mapping[str, Sequence[EventFields]], now: int | None = None
+    db: Database,
+    seen: SeenIds,
+    batches: Mapping[str, Sequence[EventFields]],
+    now: int | None = None,
 ) -> dict[str, Sorted]:
-    """Validation ahead of the write, without locks: the half of ingest that runs in parallel.
+    """Validation and folding ahead of the write, without locks: the part that runs in parallel.
 
-    `apply_usage` re-reads the terms under the locks and sorts again if they changed.
+    The fold takes the ids this process knows as the applied ones. `apply_usage` re-reads the
+    terms under the locks and brings the ids up to date; when either changed what the fold
+    assumed, it sorts or folds again.
     """
     now = int(time.time()) if now is None else now
+    sorted_ = {}
     async with db.transaction() as session:
         conn = await pg(session)
-        return {org: await _sort(conn, org, events, now) for org, events in batches.items()}
+        for org, events in batches.items():
+            ready = await _sort(conn, org, events, now)
+            known = seen.known(org, {event[7] for event in ready.accepted})
+            ready.folded = fold_batch(ready.accepted, known, ready.terms)
+            sorted_[org] = ready
+    return sorted_
 
 
 async def record_usage(
@@ -126,13 +139,16 @@ async def apply_usage(
     if not accepted:
         return Applied(outcomes, {}, {})
     applied = await seen.load(conn, org, {event[7] for event in accepted})
-    totals, fresh, duplicates = fold(accepted, applied)
-    for position in duplicates:
+    folded = sorted_.folded
+    if folded is None or not all(applied[p].isdisjoint(ids) for p, ids in folded.fresh.items()):
+        folded = fold_batch(accepted, applied, terms)
+    for position in folded.duplicates:
         outcomes[position] = _DUPLICATE
+    fresh, totals = folded.fresh, folded.totals
     if not fresh:
         return Applied(outcomes, {}, {})
     rows = await ledger.append(conn, org, fresh)
-    await _apply_allocations(conn, org, totals, terms)
+    await _apply_allocations(conn, org, folded, terms)
     await _apply_samples(conn, org, totals)
     watched = sorted(pair for pair in totals.sampled if pair[0] in enforced)
     if watched:
@@ -172,23 +188,25 @@ async def _tenant_terms(
 
 
 async def _apply_allocations(
-    conn: asyncpg.Connection, org: str, totals: BatchTotals, terms: dict[str, TenantTerms]
+    conn: asyncpg.Connection, org: str, folded: Folded, terms: dict[str, TenantTerms]
 ) -> None:
-    if not totals.changes:
+    changes = folded.changes
+    if not changes:
         return
-    changes = totals.sorted_changes()
     states = await repo.states(conn, org, changes)
     deltas: dict[tuple[str, int, str, str], Decimal] = {}
     latest: dict[repo.Key, Change] = {}
     for key, new in changes.items():
         tenant, cluster, meter = key
-        per_segment: dict[int, Decimal] = {}
         last = states.get(key)
         cuts = terms[tenant].cuts
         if is_in_order(last, new):
-            latest[key] = apply_in_order(last, new, cuts, per_segment)
+            per_segment = dict(folded.inner[key])
+            close_tail(last, new[0], cuts, per_segment)
+            latest[key] = Change(*new[-1])
         else:
             assert last is not None
+            per_segment = {}
             old = await repo.history_from(conn, org, key, new[0])
             latest[key] = apply_late(old, last, new, cuts, per_segment)
         for seg, qs in per_segment.items():
