@@ -13,7 +13,7 @@ from services.metering.handlers.closing import closing_loop
 DEFAULT_CLOSE_GRACE_SECONDS = 2 * 86_400
 DEFAULT_CLOSE_INTERVAL_SECONDS = 60.0
 # Usage messages per fetch (one write transaction each) and worker processes applying them.
-DEFAULT_USAGE_FETCH = 2048
+DEFAULT_USAGE_FETCH = 4096
 DEFAULT_USAGE_WORKERS = 2
 
 

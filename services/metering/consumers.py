@@ -34,7 +34,7 @@ class UsageConsumer:
         self,
         settings: Settings,
         messaging: Messaging,
-        batch: int = 2048,
+        batch: int = 4096,
         workers: int = 2,
         in_flight: int = 3,
         max_deliver: int = 20,
