@@ -1,16 +1,17 @@
-"""Usage from JetStream (`costgrid.usage.v1` on USAGE_STREAM): fetched here, applied by the worker.
+"""Usage from JetStream (`costgrid.usage.v1` on USAGE_STREAM): fetched here, applied by workers.
 
 The kit's InboxConsumer applies one message per transaction, which caps usage at what a
 round trip per message allows. Usage rides many events per UsageBatch message; this consumer
-fetches a batch of messages, hands their payloads to the usage worker process (one
-transaction per fetched batch there) and acks them once applied. Up to `in_flight` batches
-are handed over at once, so the worker never waits for the next fetch. A batch the worker
-could not apply is redelivered with backoff; a message that is not a UsageBatch is dropped.
-"""
+fetches a batch of messages, hands their payloads to the usage worker processes (one
+transaction per fetched batch there, in fetch order) and acks them once applied. Up to
+`in_flight` batches are handed over at once, so no worker waits for the next fetch. A batch
+that could not be applied is redelivered with backoff; a message that is not a UsageBatch is
+dropped."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -71,6 +72,8 @@ class UsageConsumer:
     async def run(self, stop: asyncio.Event) -> None:
         if self._psub is None:
             await self.declare()
+        if not await self._start_workers(stop):
+            return
         slots = asyncio.Semaphore(self._in_flight)
         pending: set[asyncio.Task[None]] = set()
         try:
@@ -102,6 +105,24 @@ class UsageConsumer:
             log.warning("usage.fetch_failed", error=str(exc) or type(exc).__name__)
             await asyncio.sleep(0.5)
             return []
+
+    async def _start_workers(self, stop: asyncio.Event) -> bool:
+        """Workers take a second to start: take no message before they can apply one."""
+        loop = asyncio.get_running_loop()
+        while not stop.is_set():
+            pool = self._worker()
+            try:
+                await asyncio.gather(
+                    *(loop.run_in_executor(pool, usage_worker.ready) for _ in range(self._workers))
+                )
+                return True
+            except (BrokenProcessPool, OSError) as exc:
+                log.error("usage.workers_failed_to_start", error=str(exc) or type(exc).__name__)
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=5)
+        return False
 
     def _worker(self) -> ProcessPoolExecutor:
         if self._pool is None:

@@ -89,6 +89,10 @@ def _close(loop: asyncio.AbstractEventLoop, db: Database) -> None:
     loop.close()
 
 
+def ready() -> bool:
+    return _worker is not None
+
+
 def apply(payloads: list[bytes], turn: int = 0) -> Result:
     assert _worker is not None, "init() runs first"
     try:
