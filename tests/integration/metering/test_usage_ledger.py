@@ -6,6 +6,8 @@ consumers) against one database and check that an id is applied once whoever see
 """
 
 import asyncio
+import os
+import signal
 from decimal import Decimal
 
 import pytest
@@ -125,6 +127,51 @@ async def test_two_consumers_with_two_workers_each_rate_a_stream_exactly_once(ad
             return await _cpu_hours(admin, tenant) == expected
 
         assert await eventually(rated, wait=30) is True
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, timeout=30)
+        await messaging.close()
+
+
+async def test_a_killed_usage_worker_loses_nothing_and_doubles_nothing(admin, org, settings):
+    """A worker dies (SIGKILL) with batches on their way: they are redelivered, a new pool
+    starts, and every event is still applied exactly once."""
+    tenant, start = await _tenant(admin)
+    changes = [(start + i * 360, str(1 + i % 3)) for i in range(30)] + [(start + 30 * 360, "0")]
+    events = [
+        alloc(tenant, "memory", q, at, event_id=f"m-{i}") for i, (at, q) in enumerate(changes)
+    ]
+    expected = (
+        sum(Decimal(q) * (changes[i + 1][0] - at) for i, (at, q) in enumerate(changes[:-1])) / HOUR
+    )
+    messaging = await connect(
+        settings.nats_url, "metering-test-replica", Namespace(settings.namespace)
+    )
+    replica = UsageConsumer(settings, messaging, batch=2)
+    stop = asyncio.Event()
+    running = asyncio.create_task(replica.run(stop))
+    try:
+
+        async def started() -> bool:
+            return replica._pool is not None and len(replica._pool._processes) == 2
+
+        assert await eventually(started, wait=30) is True
+        doomed = replica._pool
+        os.kill(next(iter(doomed._processes)), signal.SIGKILL)
+        subject = messaging.namespace.subject(USAGE)
+        for event in events:
+            batch = events_pb2.UsageBatch(org_id=org, events=[event])
+            await messaging.js.publish(subject, batch.SerializeToString())
+
+        async def rated() -> bool:
+            estimate = await admin.GetCurrentEstimate(
+                pb.GetCurrentEstimateRequest(tenant_id=tenant)
+            )
+            hours = next(c.quantity for c in estimate.compute if c.meter == "memory")
+            return Decimal(hours) == expected
+
+        assert await eventually(rated, wait=60) is True
+        assert replica._pool is not doomed  # the broken pool was replaced
     finally:
         stop.set()
         await asyncio.wait_for(running, timeout=30)
