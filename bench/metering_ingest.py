@@ -14,9 +14,12 @@ events on `costgrid.usage.v1`, then measures in the same run:
 Both consume the same stream with the same fetch size; a service's rate is timed from its
 first fetch to its last ack (the durable consumer's ack floor), read from the server.
 
-    .venv/bin/python -m bench.metering_ingest [--events 1000000] [--per-message 20] [--columns]
+    .venv/bin/python -m bench.metering_ingest [--events 1000000] [--per-message 15 20] [--columns]
 
-Targets (issue 8): metering >= 100,000 events/s and >= 0.5 x raw.
+Targets (issue 8): metering >= 100,000 events/s and >= 0.5 x raw. The two pull apart as
+messages grow (raw gains per event, the service's per-event work stays), so the default runs
+15 and 20 events per message: on the 2-core machine both targets hold at 15; at 20 the
+rate holds and the ratio lands between 0.37 and 0.52.
 """
 
 from __future__ import annotations
@@ -231,9 +234,17 @@ if __name__ == "__main__":
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--per-message", type=int, default=20)
+    parser.add_argument(
+        "--per-message",
+        type=int,
+        nargs="+",
+        default=[15, 20],
+        help="events per message; each size is a run of its own",
+    )
     parser.add_argument(
         "--columns", action="store_true", help="publish UsageBatch.columns, not UsageEvents"
     )
     args = parser.parse_args()
-    asyncio.run(main(args.events, args.per_message, args.columns))
+    for per_message in args.per_message:
+        print(f"--- {per_message} events per message", flush=True)
+        asyncio.run(main(args.events, per_message, args.columns))
