@@ -8,6 +8,8 @@ consumers) against one database and check that an id is applied once whoever see
 import asyncio
 import os
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 
 import pytest
@@ -15,7 +17,7 @@ from costgrid.metering.v1 import events_pb2
 from costgrid.metering.v1 import service_pb2 as pb
 
 from services.common.db import Database
-from services.common.messaging import USAGE, Namespace, connect
+from services.common.messaging import USAGE, Messaging, Namespace, connect
 from services.metering.consumers import UsageConsumer
 from services.metering.convert import event_fields
 from services.metering.handlers.seen_ids import SeenIds
@@ -50,8 +52,7 @@ async def _apply(db, seen, org, *events) -> list[str]:
 
 
 async def _cpu_hours(stub, tenant) -> Decimal:
-    estimate = await stub.GetCurrentEstimate(pb.GetCurrentEstimateRequest(tenant_id=tenant))
-    return Decimal(next(c.quantity for c in estimate.compute if c.meter == "cpu"))
+    return await _hours(stub, tenant, "cpu")
 
 
 async def test_an_id_one_writer_applied_is_a_duplicate_for_another(admin, org, db):
@@ -97,60 +98,67 @@ async def test_ids_and_clusters_with_control_characters_are_rejected(admin):
     assert [r.reject_reason for r in results] == ["INVALID_ID", "INVALID_CLUSTER", "INVALID_ID"]
 
 
-async def test_two_consumers_with_two_workers_each_rate_a_stream_exactly_once(admin, org, settings):
-    """The service's consumer and a second one (another replica) share the durable consumer;
-    small fetches spread the messages over both and over each one's workers."""
-    tenant, start = await _tenant(admin)
-    changes = [(start + i * 360, str(i % 5)) for i in range(40)] + [(start + 40 * 360, "0")]
+def _steps(tenant: str, start: int, meter: str, count: int) -> tuple[list, Decimal]:
+    """`count` changes six minutes apart, then 0: (the events, their quantity-hours)."""
+    changes = [(start + i * 360, str(1 + i % 4)) for i in range(count)]
+    changes.append((start + count * 360, "0"))
     events = [
-        alloc(tenant, "cpu", q, at, event_id=f"change-{i}") for i, (at, q) in enumerate(changes)
+        alloc(tenant, meter, q, at, event_id=f"{meter}-{i}") for i, (at, q) in enumerate(changes)
     ]
-    expected = (
-        sum(Decimal(q) * (changes[i + 1][0] - at) for i, (at, q) in enumerate(changes[:-1])) / HOUR
-    )
+    held = sum(Decimal(q) * (changes[i + 1][0] - at) for i, (at, q) in enumerate(changes[:-1]))
+    return events, held / HOUR
+
+
+async def _hours(stub, tenant: str, meter: str) -> Decimal:
+    estimate = await stub.GetCurrentEstimate(pb.GetCurrentEstimateRequest(tenant_id=tenant))
+    return Decimal(next(c.quantity for c in estimate.compute if c.meter == meter))
+
+
+@asynccontextmanager
+async def _replica(settings, batch: int) -> AsyncIterator[tuple[UsageConsumer, Messaging]]:
+    """A second consumer of the durable, as another replica of the service would run."""
     messaging = await connect(
         settings.nats_url, "metering-test-replica", Namespace(settings.namespace)
     )
-    replica = UsageConsumer(settings, messaging, batch=3)
+    replica = UsageConsumer(settings, messaging, batch=batch)
     stop = asyncio.Event()
     running = asyncio.create_task(replica.run(stop))
     try:
-        subject = messaging.namespace.subject(USAGE)
-        for chunk in range(0, len(events), 2):
-            batch = events_pb2.UsageBatch(org_id=org, events=events[chunk : chunk + 2])
-            await messaging.js.publish(subject, batch.SerializeToString())
-        for chunk in range(0, len(events), 7):  # every event again, batched differently
-            batch = events_pb2.UsageBatch(org_id=org, events=events[chunk : chunk + 7])
-            await messaging.js.publish(subject, batch.SerializeToString())
-
-        async def rated() -> bool:
-            return await _cpu_hours(admin, tenant) == expected
-
-        assert await eventually(rated, wait=30) is True
+        yield replica, messaging
     finally:
         stop.set()
         await asyncio.wait_for(running, timeout=30)
         await messaging.close()
 
 
+async def _publish(messaging: Messaging, org: str, events: list, per_message: int) -> None:
+    subject = messaging.namespace.subject(USAGE)
+    for chunk in range(0, len(events), per_message):
+        batch = events_pb2.UsageBatch(org_id=org, events=events[chunk : chunk + per_message])
+        await messaging.js.publish(subject, batch.SerializeToString())
+
+
+async def test_two_consumers_with_two_workers_each_rate_a_stream_exactly_once(admin, org, settings):
+    """The service's consumer and a second one (another replica) share the durable consumer;
+    small fetches spread the messages over both and over each one's workers."""
+    tenant, start = await _tenant(admin)
+    events, expected = _steps(tenant, start, "cpu", 40)
+    async with _replica(settings, batch=3) as (_, messaging):
+        await _publish(messaging, org, events, 2)
+        await _publish(messaging, org, events, 7)  # every event again, batched differently
+
+        async def rated() -> bool:
+            return await _hours(admin, tenant, "cpu") == expected
+
+        assert await eventually(rated, wait=30) is True
+
+
 async def test_a_killed_usage_worker_loses_nothing_and_doubles_nothing(admin, org, settings):
     """A worker dies (SIGKILL) with batches on their way: they are redelivered, a new pool
     starts, and every event is still applied exactly once."""
     tenant, start = await _tenant(admin)
-    changes = [(start + i * 360, str(1 + i % 3)) for i in range(30)] + [(start + 30 * 360, "0")]
-    events = [
-        alloc(tenant, "memory", q, at, event_id=f"m-{i}") for i, (at, q) in enumerate(changes)
-    ]
-    expected = (
-        sum(Decimal(q) * (changes[i + 1][0] - at) for i, (at, q) in enumerate(changes[:-1])) / HOUR
-    )
-    messaging = await connect(
-        settings.nats_url, "metering-test-replica", Namespace(settings.namespace)
-    )
-    replica = UsageConsumer(settings, messaging, batch=2)
-    stop = asyncio.Event()
-    running = asyncio.create_task(replica.run(stop))
-    try:
+    events, expected = _steps(tenant, start, "memory", 30)
+    async with _replica(settings, batch=2) as (replica, messaging):
 
         async def started() -> bool:
             return replica._pool is not None and len(replica._pool._processes) == 2
@@ -158,21 +166,10 @@ async def test_a_killed_usage_worker_loses_nothing_and_doubles_nothing(admin, or
         assert await eventually(started, wait=30) is True
         doomed = replica._pool
         os.kill(next(iter(doomed._processes)), signal.SIGKILL)
-        subject = messaging.namespace.subject(USAGE)
-        for event in events:
-            batch = events_pb2.UsageBatch(org_id=org, events=[event])
-            await messaging.js.publish(subject, batch.SerializeToString())
+        await _publish(messaging, org, events, 1)
 
         async def rated() -> bool:
-            estimate = await admin.GetCurrentEstimate(
-                pb.GetCurrentEstimateRequest(tenant_id=tenant)
-            )
-            hours = next(c.quantity for c in estimate.compute if c.meter == "memory")
-            return Decimal(hours) == expected
+            return await _hours(admin, tenant, "memory") == expected
 
         assert await eventually(rated, wait=60) is True
         assert replica._pool is not doomed  # the broken pool was replaced
-    finally:
-        stop.set()
-        await asyncio.wait_for(running, timeout=30)
-        await messaging.close()
