@@ -37,7 +37,6 @@ GC_THRESHOLD = 200_000
 class Result:
     unreadable: list[int] = field(default_factory=list)  # positions of messages to drop
     rejected: dict[str, int] = field(default_factory=dict)  # reason -> events
-    events: int = 0
     error: str = ""  # set when nothing was applied: the batch should be redelivered
 
 
@@ -63,14 +62,14 @@ class _Worker:
     loop: asyncio.AbstractEventLoop
     db: Database
     seen: SeenIds
-    turnstile: Turnstile | None = None
+    turnstile: Turnstile
 
 
 _worker: _Worker | None = None
 TURN_TIMEOUT_SECONDS = 60.0
 
 
-def init(settings: Settings, turnstile: Turnstile | None = None) -> None:
+def init(settings: Settings, turnstile: Turnstile) -> None:
     """Runs once in the child process."""
     global _worker
     configure_logging("metering-usage", settings.log_level)
@@ -93,7 +92,7 @@ def ready() -> bool:
     return _worker is not None
 
 
-def apply(payloads: list[bytes], turn: int = 0) -> Result:
+def apply(payloads: list[bytes], turn: int) -> Result:
     assert _worker is not None, "init() runs first"
     try:
         return _worker.loop.run_until_complete(_apply(_worker, payloads, turn))
@@ -102,7 +101,7 @@ def apply(payloads: list[bytes], turn: int = 0) -> Result:
         return Result(error=str(exc) or type(exc).__name__)
 
 
-async def _apply(worker: _Worker, payloads: list[bytes], turn: int = 0) -> Result:
+async def _apply(worker: _Worker, payloads: list[bytes], turn: int) -> Result:
     result = Result()
     by_org: dict[str, list[EventFields]] = {}
     batch = events_pb2.UsageBatch()
@@ -120,19 +119,16 @@ async def _apply(worker: _Worker, payloads: list[bytes], turn: int = 0) -> Resul
             events = by_org[batch.org_id] = []
         events.extend(map(event_fields, batch.events))
         events.extend(columns)
-    if worker.turnstile is None:
-        outcomes_by_org = await record_usage(worker.db, worker.seen, by_org)
-    else:
-        try:
-            ready = await presort(worker.db, worker.seen, by_org)
-            if not worker.turnstile.wait(turn, TURN_TIMEOUT_SECONDS):
-                return Result(error=f"turn {turn} did not come")
-            outcomes_by_org = await record_usage(worker.db, worker.seen, by_org, presorted=ready)
-        finally:
-            worker.turnstile.done(turn)
+    try:
+        ready = await presort(worker.db, worker.seen, by_org)
+        # Out of turn would still be correct (late changes are re-integrated), only slower.
+        if not worker.turnstile.wait(turn, TURN_TIMEOUT_SECONDS):
+            return Result(error=f"turn {turn} did not come")
+        outcomes_by_org = await record_usage(worker.db, worker.seen, by_org, presorted=ready)
+    finally:
+        worker.turnstile.done(turn)
     rejected: Counter[str] = Counter()
     for outcomes in outcomes_by_org.values():
-        result.events += len(outcomes)
         for outcome in outcomes:
             if outcome.outcome == REJECTED:
                 rejected[outcome.reason] += 1
