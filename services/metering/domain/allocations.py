@@ -84,7 +84,11 @@ def is_in_order(last: Change | None, new: Sequence[Point]) -> bool:
 def apply_in_order(
     last: Change | None, new: Sequence[Point], cuts: Sequence[int], into: dict[int, Decimal]
 ) -> Change:
-    """New changes all after the latest: close the tail up to each; returns the new latest."""
+    """New changes all after the latest: close the tail up to each; returns the new latest.
+
+    Ingest does this in its two halves: `inner_integral` while the batch is prepared (in
+    parallel), `close_tail` at write time, once the stored latest change is known.
+    """
     for seg, qs in inner_integral(new, cuts).items():
         into[seg] = into.get(seg, ZERO) + qs
     close_tail(last, new[0], cuts, into)
