@@ -59,8 +59,25 @@ async def add_chunks(conn: asyncpg.Connection, org: str, changes: dict[Key, list
         [k[2] for k in keys],
         [g[0][0] for g in groups],
         [g[-1][0] for g in groups],
-        ["\n".join([f"{at}\t{i}\t{q}" for at, i, q in g]) for g in groups],
+        ["\n".join([f"{at}\t{i}\t{_text(q)}" for at, i, q in g]) for g in groups],
     )
+
+
+# Formatting a Decimal costs more than the rest of a chunk line. Ingest hands over the same
+# few quantity objects (domain.usage caches them by their text), so keep each one's text,
+# keyed by identity: equal values with other exponents ("1" and "1.0") keep their own digits.
+_TEXTS: dict[int, tuple[Decimal, str]] = {}
+
+
+def _text(quantity: Decimal) -> str:
+    known = _TEXTS.get(id(quantity))
+    if known is not None and known[0] is quantity:
+        return known[1]
+    if len(_TEXTS) >= 65_536:
+        _TEXTS.clear()
+    text = str(quantity)
+    _TEXTS[id(quantity)] = (quantity, text)  # holding the object keeps its id unique
+    return text
 
 
 async def states(conn: asyncpg.Connection, org: str, keys: Iterable[Key]) -> dict[Key, Change]:
