@@ -17,6 +17,7 @@ from services.common.server import Runtime, service_name
 from services.metering import convert
 from services.metering.api_catalog import CatalogRpcs
 from services.metering.domain.periods import period_bounds
+from services.metering.domain.usage import Events
 from services.metering.handlers import billing, closing
 from services.metering.handlers.seen_ids import SeenIds
 from services.metering.handlers.usage import record_usage
@@ -41,17 +42,17 @@ class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
         caller = require_role("member")
         if len(request.events) > MAX_EVENTS_PER_CALL:
             raise InvalidArgument("events", f"at most {MAX_EVENTS_PER_CALL} events per call")
-        events = [convert.event_fields(e) for e in request.events]
+        events = Events.of_rows(map(convert.event_fields, request.events))
         outcomes = (await record_usage(self.db, self.seen, {caller.org_id: events}))[caller.org_id]
         return pb.RecordUsageResponse(
             results=[
                 pb.UsageEventResult(
-                    event_id=e[0],
+                    event_id=event_id,
                     outcome=OUTCOMES[o.outcome],
                     reject_reason=o.reason,
                     message=o.message,
                 )
-                for e, o in zip(events, outcomes, strict=True)
+                for event_id, o in zip(events.ids, outcomes, strict=True)
             ]
         )
 

@@ -16,7 +16,7 @@ from services.metering.domain.periods import period_bounds
 from services.metering.domain.pricing import Window
 from services.metering.domain.rating import PRECISION, AllowanceUse, amount
 from services.metering.domain.statement import plain
-from services.metering.domain.usage import EventFields
+from services.metering.domain.usage import EventFields, Events
 from services.metering.repository import from_json
 
 
@@ -38,9 +38,9 @@ def money(amount: Decimal, currency: str) -> money_pb2.Money:
 
 
 def event_fields(event: pb.UsageEvent) -> EventFields:
-    """Hot path (every ingested event): one sub-message access, floored to the second.
+    """Hot path (every event sent as a message): one sub-message access, floored to the second.
 
-    An unset time reads as 0 (1970), which no subscription covers: reported as missing.
+    An unset time reads as 0, which `check` reports as missing.
     """
     meter = event.meter
     at = (event.effective_time if meter in ALLOCATION_UNITS else event.sample_time).seconds
@@ -51,11 +51,11 @@ def event_fields(event: pb.UsageEvent) -> EventFields:
         meter,
         event.unit,
         event.quantity,
-        at or None,
+        at,
     )
 
 
-def column_fields(columns: events_pb2.UsageColumns) -> list[EventFields] | None:
+def column_events(columns: events_pb2.UsageColumns) -> Events | None:
     """The events of a columnar batch, or None when its columns differ in length.
 
     Hot path: a slice copies a repeated field into a list in one call, a third faster than
@@ -63,18 +63,18 @@ def column_fields(columns: events_pb2.UsageColumns) -> list[EventFields] | None:
     """
     ids = columns.ids[:]
     count = len(ids)
-    units = columns.units[:] if columns.units else [""] * count
-    fields = (
+    events = Events(
+        ids,
         columns.tenant_ids[:],
         columns.cluster_ids[:],
         columns.meters[:],
-        units,
+        columns.units[:] if columns.units else [""] * count,
         columns.quantities[:],
-        [t or None for t in columns.time_seconds[:]],
+        columns.time_seconds[:],
     )
-    if any(len(field) != count for field in fields):
+    if any(len(column) != count for column in events.columns()):
         return None
-    return list(zip(ids, *fields, strict=True))
+    return events
 
 
 def price_book(row: asyncpg.Record) -> pb.PriceBook:

@@ -35,8 +35,8 @@ from services.common.db import Database
 from services.common.logging import configure_logging, get_logger
 from services.common.messaging import USAGE_STREAM, Namespace, connect
 from services.common.settings import Settings
-from services.metering.convert import column_fields, event_fields
-from services.metering.domain.usage import EventFields
+from services.metering.convert import column_events, event_fields
+from services.metering.domain.usage import Events
 from services.metering.handlers.seen_ids import SeenIds
 from services.metering.handlers.usage import REJECTED, presort, record_usage
 
@@ -192,22 +192,24 @@ async def _apply(
     db: Database, seen: SeenIds, crew: Crew, payloads: list[bytes], ticket: int
 ) -> Result:
     result = Result()
-    by_org: dict[str, list[EventFields]] = {}
+    by_org: dict[str, Events] = {}
     batch = events_pb2.UsageBatch()
     for position, data in enumerate(payloads):
         try:
             batch.ParseFromString(data)
         except DecodeError:
             batch.Clear()
-        columns = column_fields(batch.columns) if batch.HasField("columns") else []
-        if not batch.org_id or columns is None:
+        columns = column_events(batch.columns) if batch.HasField("columns") else None
+        if not batch.org_id or (columns is None and batch.HasField("columns")):
             result.unreadable.append(position)
             continue
         events = by_org.get(batch.org_id)
         if events is None:
-            events = by_org[batch.org_id] = []
-        events.extend(map(event_fields, batch.events))
-        events.extend(columns)
+            events = by_org[batch.org_id] = Events()
+        if batch.events:
+            events.add_rows(map(event_fields, batch.events))
+        if columns is not None:
+            events.add(columns)
     loop = asyncio.get_running_loop()
     failure: Exception | None = None
     try:

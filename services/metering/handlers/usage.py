@@ -9,7 +9,7 @@ plan changes and closings of one tenant serialize.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ from services.metering.domain.periods import period_bounds
 from services.metering.domain.usage import (
     Accepted,
     BatchTotals,
-    EventFields,
+    Events,
     Folded,
     Rejection,
     TenantTerms,
@@ -64,14 +64,14 @@ class Sorted:
     enforced: set[str]
     now: int
     rejections: list[Rejection | None]
-    accepted: list[Accepted]
+    accepted: Accepted
     folded: Folded | None = None  # against the ids known when sorted
 
 
 async def presort(
     db: Database,
     seen: SeenIds,
-    batches: Mapping[str, Sequence[EventFields]],
+    batches: Mapping[str, Events],
     now: int | None = None,
 ) -> dict[str, Sorted]:
     """Validation and folding ahead of the write, without locks: the part that runs in parallel.
@@ -86,7 +86,7 @@ async def presort(
         conn = await pg(session)
         for org, events in batches.items():
             ready = await _sort(conn, org, events, now)
-            known = seen.known(org, {event[7] for event in ready.accepted})
+            known = seen.known(org, set(ready.accepted.periods))
             ready.folded = fold_batch(ready.accepted, known, ready.terms)
             sorted_[org] = ready
     return sorted_
@@ -95,7 +95,7 @@ async def presort(
 async def record_usage(
     db: Database,
     seen: SeenIds,
-    batches: Mapping[str, Sequence[EventFields]],
+    batches: Mapping[str, Events],
     now: int | None = None,
     presorted: dict[str, Sorted] | None = None,
 ) -> dict[str, list[Outcome]]:
@@ -115,13 +115,13 @@ async def apply_usage(
     session: AsyncSession,
     seen: SeenIds,
     org: str,
-    events: Sequence[EventFields],
+    events: Events,
     now: int | None = None,
     presorted: Sorted | None = None,
 ) -> Applied:
     """Applies in the caller's transaction; `seen` learns the ids only after it commits."""
     conn = await pg(session)
-    tenant_ids = sorted({e[1] for e in events}) if presorted is None else presorted.tenant_ids
+    tenant_ids = sorted(set(events.tenants)) if presorted is None else presorted.tenant_ids
     await lock_usage(conn, org, tenant_ids)
     if presorted is not None:
         now = presorted.now
@@ -138,7 +138,7 @@ async def apply_usage(
     ]
     if not accepted:
         return Applied(outcomes, {}, {})
-    applied = await seen.load(conn, org, {event[7] for event in accepted})
+    applied = await seen.load(conn, org, set(accepted.periods))
     folded = sorted_.folded
     if folded is None or not all(applied[p].isdisjoint(ids) for p, ids in folded.fresh.items()):
         folded = fold_batch(accepted, applied, terms)
@@ -159,18 +159,18 @@ async def apply_usage(
 async def _sort(
     conn: asyncpg.Connection,
     org: str,
-    events: Sequence[EventFields],
+    events: Events,
     now: int,
     tenant_ids: list[str] | None = None,
     done: Sorted | None = None,
 ) -> Sorted:
     """Validates against the terms read now; reuses `done` when they have not changed."""
     if tenant_ids is None:
-        tenant_ids = sorted({e[1] for e in events})
+        tenant_ids = sorted(set(events.tenants))
     terms, enforced = await _tenant_terms(conn, org, tenant_ids)
     if done is not None and done.terms == terms and done.enforced == enforced:
         return done
-    rejections, accepted = sort_out(list(events), terms, now)
+    rejections, accepted = sort_out(events, terms, now)
     return Sorted(tenant_ids, terms, enforced, now, rejections, accepted)
 
 

@@ -20,6 +20,7 @@ from services.common.db import Database
 from services.common.messaging import USAGE, Messaging, Namespace, connect
 from services.metering.consumers import UsageConsumer
 from services.metering.convert import event_fields
+from services.metering.domain.usage import Events
 from services.metering.handlers.seen_ids import SeenIds
 from services.metering.handlers.usage import apply_usage, record_usage
 from tests.integration.metering.conftest import (
@@ -47,7 +48,7 @@ async def _tenant(stub) -> tuple[str, int]:
 
 
 async def _apply(db, seen, org, *events) -> list[str]:
-    outcomes = await record_usage(db, seen, {org: [event_fields(e) for e in events]})
+    outcomes = await record_usage(db, seen, {org: Events.of_rows(map(event_fields, events))})
     return [o.outcome for o in outcomes[org]]
 
 
@@ -73,7 +74,7 @@ async def test_a_batch_that_rolled_back_leaves_its_ids_unapplied(admin, org, db)
     events = [alloc(tenant, "cpu", "4", start + HOUR), alloc(tenant, "cpu", "0", start + 3 * HOUR)]
     with pytest.raises(RuntimeError):
         async with db.transaction() as session:
-            await apply_usage(session, seen, org, [event_fields(e) for e in events])
+            await apply_usage(session, seen, org, Events.of_rows(map(event_fields, events)))
             raise RuntimeError("the unit of work fails after the usage was applied")
     assert await _apply(db, seen, org, *events) == ["ACCEPTED", "ACCEPTED"]
     assert await _cpu_hours(admin, tenant) == 8

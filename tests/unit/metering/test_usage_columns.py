@@ -3,7 +3,7 @@
 from costgrid.metering.v1 import events_pb2
 from costgrid.metering.v1 import service_pb2 as pb
 
-from services.metering.convert import column_fields, event_fields
+from services.metering.convert import column_events, event_fields
 
 
 def _columns(**overrides) -> events_pb2.UsageColumns:
@@ -23,20 +23,24 @@ def _columns(**overrides) -> events_pb2.UsageColumns:
 def test_columns_give_the_fields_an_event_message_gives():
     event = pb.UsageEvent(id="a", tenant_id="t1", cluster_id="c1", meter="cpu", quantity="2")
     event.effective_time.seconds = 1_700_000_000
-    fields = column_fields(_columns())
-    assert fields is not None
-    assert fields[0] == event_fields(event)
+    events = column_events(_columns())
+    assert events is not None
+    rows = list(events.rows())
+    assert rows[0] == event_fields(event)
     # An empty unit column means no units; time 0 is a missing time, as an unset Timestamp.
-    assert fields[1] == ("b", "t2", "c2", "logs_bytes", "", "1000", None)
+    assert rows[1] == ("b", "t2", "c2", "logs_bytes", "", "1000", 0)
+    assert rows[1] == event_fields(
+        pb.UsageEvent(id="b", tenant_id="t2", cluster_id="c2", meter="logs_bytes", quantity="1000")
+    )
 
 
 def test_units_when_given_are_per_event():
-    fields = column_fields(_columns(units=["vCPU", "bytes"]))
-    assert fields is not None
-    assert [f[4] for f in fields] == ["vCPU", "bytes"]
+    events = column_events(_columns(units=["vCPU", "bytes"]))
+    assert events is not None
+    assert events.units == ["vCPU", "bytes"]
 
 
 def test_columns_of_different_lengths_are_unreadable():
-    assert column_fields(_columns(quantities=["2"])) is None
-    assert column_fields(_columns(units=["vCPU"])) is None
-    assert column_fields(_columns(time_seconds=[1, 2, 3])) is None
+    assert column_events(_columns(quantities=["2"])) is None
+    assert column_events(_columns(units=["vCPU"])) is None
+    assert column_events(_columns(time_seconds=[1, 2, 3])) is None
