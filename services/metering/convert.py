@@ -55,26 +55,30 @@ def event_fields(event: pb.UsageEvent) -> EventFields:
     )
 
 
-def column_events(columns: events_pb2.UsageColumns) -> Events | None:
-    """The events of a columnar batch, or None when its columns differ in length.
+def add_columns(events: Events, columns: events_pb2.UsageColumns) -> bool:
+    """Appends a columnar batch's events; False (and nothing appended) when its columns
+    differ in length.
 
-    Hot path: a slice copies a repeated field into a list in one call, a third faster than
-    iterating it.
+    Hot path, once per message: a slice copies a repeated field into a list in one call, a
+    third faster than iterating it.
     """
-    ids = columns.ids[:]
+    ids, tenants, clusters = columns.ids[:], columns.tenant_ids[:], columns.cluster_ids[:]
+    meters, quantities, times = columns.meters[:], columns.quantities[:], columns.time_seconds[:]
     count = len(ids)
-    events = Events(
-        ids,
-        columns.tenant_ids[:],
-        columns.cluster_ids[:],
-        columns.meters[:],
-        columns.units[:] if columns.units else [""] * count,
-        columns.quantities[:],
-        columns.time_seconds[:],
-    )
-    if any(len(column) != count for column in events.columns()):
-        return None
-    return events
+    units = columns.units[:] if columns.units else [""] * count
+    if not (
+        len(tenants) == len(clusters) == len(meters) == len(quantities) == count
+        and len(units) == len(times) == count
+    ):
+        return False
+    events.ids += ids
+    events.tenants += tenants
+    events.clusters += clusters
+    events.meters += meters
+    events.units += units
+    events.quantities += quantities
+    events.times += times
+    return True
 
 
 def price_book(row: asyncpg.Record) -> pb.PriceBook:

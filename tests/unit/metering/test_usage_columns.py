@@ -3,7 +3,8 @@
 from costgrid.metering.v1 import events_pb2
 from costgrid.metering.v1 import service_pb2 as pb
 
-from services.metering.convert import column_events, event_fields
+from services.metering.convert import add_columns, event_fields
+from services.metering.domain.usage import Events
 
 
 def _columns(**overrides) -> events_pb2.UsageColumns:
@@ -23,8 +24,8 @@ def _columns(**overrides) -> events_pb2.UsageColumns:
 def test_columns_give_the_fields_an_event_message_gives():
     event = pb.UsageEvent(id="a", tenant_id="t1", cluster_id="c1", meter="cpu", quantity="2")
     event.effective_time.seconds = 1_700_000_000
-    events = column_events(_columns())
-    assert events is not None
+    events = Events()
+    assert add_columns(events, _columns())
     rows = list(events.rows())
     assert rows[0] == event_fields(event)
     # An empty unit column means no units; time 0 is a missing time, as an unset Timestamp.
@@ -35,12 +36,15 @@ def test_columns_give_the_fields_an_event_message_gives():
 
 
 def test_units_when_given_are_per_event():
-    events = column_events(_columns(units=["vCPU", "bytes"]))
-    assert events is not None
+    events = Events()
+    assert add_columns(events, _columns(units=["vCPU", "bytes"]))
     assert events.units == ["vCPU", "bytes"]
 
 
 def test_columns_of_different_lengths_are_unreadable():
-    assert column_events(_columns(quantities=["2"])) is None
-    assert column_events(_columns(units=["vCPU"])) is None
-    assert column_events(_columns(time_seconds=[1, 2, 3])) is None
+    events = Events()
+    assert add_columns(events, _columns())
+    assert not add_columns(events, _columns(quantities=["2"]))
+    assert not add_columns(events, _columns(units=["vCPU"]))
+    assert not add_columns(events, _columns(time_seconds=[1, 2, 3]))
+    assert len(events) == 2  # nothing of the unreadable ones was added

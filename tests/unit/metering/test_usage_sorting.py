@@ -16,6 +16,7 @@ from services.metering.domain.usage import (
     Events,
     TenantTerms,
     _all_acceptable,
+    _all_printable,
     _one_by_one,
     fold,
     sort_out,
@@ -153,3 +154,10 @@ def test_a_clean_batch_is_taken_whole_across_periods_and_units():
     assert _all_acceptable(Events.of_rows(rows), TERMS, NOW) is None
     rejections, _ = sort_out(Events.of_rows(rows), TERMS, NOW)
     assert [r and r.reason for r in rejections] == [None, None, "WRONG_UNIT"]
+
+
+def test_the_batch_printable_check_agrees_with_isprintable():
+    for code in range(0x3000):
+        text = f"id-{chr(code)}"
+        assert _all_printable(["ok", text]) == text.isprintable(), hex(code)
+    assert _all_printable(["plain", "ünïcode"]) and not _all_printable(["ünï", "tab\t"])
