@@ -144,7 +144,7 @@ async def test_two_consumers_with_two_workers_each_rate_a_stream_exactly_once(ad
     small fetches spread the messages over both and over each one's workers."""
     tenant, start = await _tenant(admin)
     events, expected = _steps(tenant, start, "cpu", 40)
-    async with _replica(settings, batch=3) as (_, messaging):
+    async with _replica(settings, batch=3) as (replica, messaging):
         await _publish(messaging, org, events, 2)
         await _publish(messaging, org, events, 7)  # every event again, batched differently
 
@@ -152,6 +152,13 @@ async def test_two_consumers_with_two_workers_each_rate_a_stream_exactly_once(ad
             return await _hours(admin, tenant, "cpu") == expected
 
         assert await eventually(rated, wait=30) is True
+        workers = replica.pids()
+        assert len(workers) == 2
+    # A stopped consumer leaves no worker behind.
+    assert replica.pids() == []
+    for pid in workers:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 async def test_a_killed_usage_worker_loses_nothing_and_doubles_nothing(admin, org, settings):
