@@ -2,7 +2,9 @@
 
 A statement is written once per (tenant, period) under the tenant's lock, with its
 PeriodClosed event in the same transaction; closing again returns it untouched. Periods close
-in order, so the closed ones are always a prefix of the tenant's history.
+in order, so the closed ones are always a prefix of the tenant's history. The close that leaves
+no tenant of the organization open in the period also drops the period's applied ids from the
+ledger (two last tenants closed at the same moment may both leave them: only space is lost).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from services.metering.domain.periods import next_period, period_bounds, period_
 from services.metering.domain.statement import statement_lines
 from services.metering.handlers.billing import rate
 from services.metering.handlers.terms import load_tenant
-from services.metering.repository import catalog, lock_tenants, pg
+from services.metering.repository import catalog, ledger, lock_tenants, pg
 from services.metering.repository import statements as repo
 
 log = get_logger(__name__)
@@ -63,6 +65,7 @@ async def close_period(
         spent = [(credit.id, applied) for credit, applied in charges.credits]
         if spent:
             await catalog.spend_credits(conn, org, spent)
+        await ledger.forget_closed(conn, org, period, end)
         event_id = uuid.uuid4()
         event = convert.period_closed(str(event_id), org, row, datetime.now(UTC))
         await add_event(session, PERIOD_CLOSED, event, org, event_id=event_id)

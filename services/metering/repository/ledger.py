@@ -52,3 +52,18 @@ async def append(conn: asyncpg.Connection, org: str, ids: dict[str, list[str]]) 
         ["\n".join(ids[p]) for p in periods],
     )
     return {r[0]: r[1] for r in rows}
+
+
+async def forget_closed(conn: asyncpg.Connection, org: str, period: str, end: int) -> None:
+    """Drops the ids of `period` once it is closed for every tenant that had a plan in it
+    (every tenant with a plan window starting before `end`): no event of that period can be
+    accepted again, so no id of it needs checking. Run in the transaction that closes it."""
+    await conn.execute(
+        "DELETE FROM usage_ledger WHERE org_id = $1 AND period = $2 AND NOT EXISTS ("
+        " SELECT 1 FROM plan_windows w WHERE w.org_id = $1 AND w.start_at < $3 AND NOT EXISTS ("
+        "  SELECT 1 FROM statements s WHERE s.org_id = $1 AND s.tenant_id = w.tenant_id"
+        "  AND s.period = $2))",
+        org,
+        period,
+        end,
+    )

@@ -20,15 +20,18 @@ from services.common.db import Database
 from services.common.messaging import USAGE, Messaging, Namespace, connect
 from services.metering.consumers import UsageConsumer
 from services.metering.convert import event_fields
+from services.metering.domain.periods import period_bounds, period_of
 from services.metering.domain.usage import Events
 from services.metering.handlers.seen_ids import SeenIds
 from services.metering.handlers.usage import apply_usage, record_usage
+from services.metering.repository import pg
 from tests.integration.metering.conftest import (
     alloc,
     current_period,
     eventually,
     make_plan,
     make_tenant,
+    months_ago,
     record,
 )
 
@@ -180,3 +183,36 @@ async def test_a_killed_usage_worker_loses_nothing_and_doubles_nothing(admin, or
 
         assert await eventually(rated, wait=60) is True
         assert replica.crews_started >= 2  # the crew of the dead worker was replaced
+
+
+async def _ledger_rows(db, org: str, period: str) -> int:
+    async with db.transaction() as session:
+        conn = await pg(session)
+        return await conn.fetchval(
+            "SELECT count(*) FROM usage_ledger WHERE org_id = $1 AND period = $2", org, period
+        )
+
+
+async def test_a_period_closed_for_every_tenant_forgets_its_ids(admin, org, db):
+    period, now = months_ago(1), current_period()[0] + HOUR
+    start = period_bounds(period)[0]
+    plan = await make_plan(admin)
+    tenants = [await make_tenant(admin, plan, start) for _ in range(2)]
+    for i, tenant in enumerate(tenants):
+        await record(admin, alloc(tenant, "cpu", "1", start + HOUR, event_id=f"last-month-{i}"))
+    await record(admin, alloc(tenants[0], "cpu", "1", now, event_id="this-month"))
+    assert await _ledger_rows(db, org, period) == 2
+
+    closing = pb.ClosePeriodRequest(tenant_id=tenants[0], period=period)
+    await admin.ClosePeriod(closing)
+    assert await _ledger_rows(db, org, period) == 2  # the other tenant can still take usage
+
+    closing.tenant_id = tenants[1]
+    await admin.ClosePeriod(closing)
+    assert await _ledger_rows(db, org, period) == 0
+    assert await _ledger_rows(db, org, period_of(now)) == 1
+    # An id of the forgotten period is still never applied twice: its period is closed.
+    again = await record(
+        admin, alloc(tenants[1], "cpu", "1", start + HOUR, event_id="last-month-1")
+    )
+    assert again[0].reject_reason == "PERIOD_CLOSED"
