@@ -54,9 +54,10 @@ from services.common.messaging import (
     ensure_streams,
 )
 from services.common.server import start
-from services.metering.bootstrap import DEFAULT_USAGE_FETCH, definition
+from services.metering.bootstrap import definition
 from services.metering.consumers import DURABLE
 from services.metering.domain.periods import period_bounds, period_of
+from services.metering.settings import metering_settings
 from tests.support.grpc_client import channel_as
 from tests.support.infra import drop_run_database, infrastructure_urls, run_settings
 
@@ -70,7 +71,6 @@ METERS = (
     "metrics_series",
     "logs_bytes",
 )
-FETCH = DEFAULT_USAGE_FETCH  # the raw consumer fetches as many at a time as the service
 
 
 def batches(
@@ -123,7 +123,8 @@ async def publish(bus, messages: list[bytes]) -> float:
     return time.perf_counter() - started
 
 
-async def raw_consume(bus, count: int, durable: str) -> float:
+async def raw_consume(bus, count: int, durable: str, fetch: int) -> float:
+    """`fetch`: as many messages per fetch as the service takes."""
     stream = bus.namespace.stream(USAGE_STREAM.name)
     await bus.js.add_consumer(
         stream,
@@ -132,13 +133,13 @@ async def raw_consume(bus, count: int, durable: str) -> float:
             filter_subject=bus.namespace.subject(USAGE),
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
-            max_ack_pending=FETCH * 5,
+            max_ack_pending=fetch * 5,
         ),
     )
     psub = await bus.js.pull_subscribe_bind(durable, stream=stream)
     got, started = 0, time.perf_counter()
     while got < count:
-        for msg in await psub.fetch(FETCH, timeout=5):
+        for msg in await psub.fetch(fetch, timeout=5):
             await msg.ack()
             got += 1
     return time.perf_counter() - started
@@ -199,6 +200,7 @@ async def setup_tenants(settings, org: str, start_at: int) -> None:
 async def main(events: int, per_message: int, columns: bool) -> tuple[float, float]:
     """One run: (metering events/s, ratio to raw)."""
     settings = run_settings(*infrastructure_urls(), db_pool_size=5, log_level="ERROR")
+    fetch = metering_settings(settings).metering_usage_fetch
     bus = await connect(settings.nats_url, "bench", Namespace(settings.namespace))
     await ensure_streams(bus)
     try:
@@ -214,9 +216,9 @@ async def main(events: int, per_message: int, columns: bool) -> tuple[float, flo
             flush=True,
         )
         # Raw before and after the service: this machine's speed drifts within a run.
-        raw_before = await raw_consume(bus, len(messages), "bench-raw-before")
+        raw_before = await raw_consume(bus, len(messages), "bench-raw-before", fetch)
         rated, with_startup = await service_consume(bus, settings, len(messages))
-        raw_after = await raw_consume(bus, len(messages), "bench-raw-after")
+        raw_after = await raw_consume(bus, len(messages), "bench-raw-after", fetch)
         raw_rate = (events / raw_before + events / raw_after) / 2
         rate = events / rated
         for label, raw in (("raw before", raw_before), ("raw after", raw_after)):

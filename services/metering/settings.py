@@ -1,0 +1,21 @@
+"""Metering's own settings on top of the kit's (env COSTGRID_METERING_*, read once)."""
+
+from __future__ import annotations
+
+from services.common.settings import Settings
+
+
+class MeteringSettings(Settings):
+    # Late usage keeps arriving after a month ends; periods close this long after their end.
+    metering_close_grace_seconds: float = 2 * 86_400
+    metering_close_interval_seconds: float = 60.0
+    # Usage messages per fetch (one write transaction each) and worker processes applying them.
+    metering_usage_fetch: int = 4096
+    metering_usage_workers: int = 2
+
+
+def metering_settings(settings: Settings) -> MeteringSettings:
+    """The kit hands every service its base Settings; metering's extras come from the env."""
+    if isinstance(settings, MeteringSettings):
+        return settings
+    return MeteringSettings(**settings.model_dump())

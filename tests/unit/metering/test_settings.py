@@ -1,0 +1,22 @@
+import pytest
+from pydantic import ValidationError
+
+from services.common.settings import Settings
+from services.metering.settings import metering_settings
+
+
+def test_metering_settings_come_from_the_environment_beside_the_kits(monkeypatch):
+    monkeypatch.setenv("COSTGRID_METERING_USAGE_WORKERS", "3")
+    monkeypatch.setenv("COSTGRID_METERING_CLOSE_GRACE_SECONDS", "3600")
+    base = Settings(namespace="run-1")
+    settings = metering_settings(base)
+    assert settings.namespace == "run-1"  # what the kit was given is kept
+    assert (settings.metering_usage_workers, settings.metering_close_grace_seconds) == (3, 3600)
+    assert settings.metering_usage_fetch == 4096
+    assert metering_settings(settings) is settings
+
+
+def test_a_setting_that_is_not_a_number_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("COSTGRID_METERING_USAGE_FETCH", "lots")
+    with pytest.raises(ValidationError, match="metering_usage_fetch"):
+        metering_settings(Settings())
