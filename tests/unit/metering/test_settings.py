@@ -16,7 +16,11 @@ def test_metering_settings_come_from_the_environment_beside_the_kits(monkeypatch
     assert metering_settings(settings) is settings
 
 
-def test_a_setting_that_is_not_a_number_is_refused_by_name(monkeypatch):
-    monkeypatch.setenv("COSTGRID_METERING_USAGE_FETCH", "lots")
-    with pytest.raises(ValidationError, match="metering_usage_fetch"):
+@pytest.mark.parametrize(
+    "name, value",
+    [("FETCH", "lots"), ("WORKERS", "0"), ("FETCH", "-1")],
+)
+def test_a_setting_that_cannot_work_is_refused_by_name(monkeypatch, name, value):
+    monkeypatch.setenv(f"COSTGRID_METERING_USAGE_{name}", value)
+    with pytest.raises(ValidationError, match=f"metering_usage_{name.lower()}"):
         metering_settings(Settings())
