@@ -111,8 +111,10 @@ class Crew:
 
 def run(config: Config, crew: Crew, name: str) -> None:
     """A worker process: consumes until its crew stops or the service process is gone."""
-    # Ctrl-C reaches the whole process group; the service process decides when workers stop.
+    # Ctrl-C and a supervisor's SIGTERM reach the whole process group; the service process
+    # decides when workers stop (its crew's stop, or its own death: see _consume).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     configure_logging("metering-usage", config.settings.log_level)
     gc.set_threshold(GC_THRESHOLD, 50, 50)
     asyncio.run(_consume(config, crew, name))
