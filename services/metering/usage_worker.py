@@ -18,6 +18,7 @@ one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import multiprocessing
 import multiprocessing.synchronize
@@ -136,7 +137,8 @@ async def _consume(config: Config, crew: Crew, name: str) -> None:
                 ticket, messages = fetched
                 await _handle(db, seen, crew, ticket, messages, config.max_deliver)
     finally:
-        await messaging.nc.flush()
+        with contextlib.suppress(Exception):  # the last acks out, unless NATS is away
+            await messaging.nc.flush(timeout=2)
         await messaging.close()
         await db.dispose()
 
