@@ -4,7 +4,8 @@ A statement is written once per (tenant, period) under the tenant's lock, with i
 PeriodClosed event in the same transaction; closing again returns it untouched. Periods close
 in order, so the closed ones are always a prefix of the tenant's history. The close that leaves
 no tenant of the organization open in the period also drops the period's applied ids from the
-ledger (two last tenants closed at the same moment may both leave them: only space is lost).
+ledger (two last tenants closed at the same moment may both leave them: only space is lost),
+and every close drops the tenant's allocation history that no late change can need any more.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from services.metering.handlers.billing import rate
 from services.metering.handlers.terms import load_tenant
 from services.metering.repository import catalog, ledger, lock_tenants, pg
 from services.metering.repository import statements as repo
+from services.metering.repository import usage as usage_repo
 
 log = get_logger(__name__)
 
@@ -66,6 +68,7 @@ async def close_period(
         if spent:
             await catalog.spend_credits(conn, org, spent)
         await ledger.forget_closed(conn, org, period, end)
+        await usage_repo.forget_history_before(conn, org, tenant_id, end)
         event_id = uuid.uuid4()
         event = convert.period_closed(str(event_id), org, row, datetime.now(UTC))
         await add_event(session, PERIOD_CLOSED, event, org, event_id=event_id)

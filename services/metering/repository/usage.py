@@ -123,6 +123,24 @@ async def history_from(
     return [p for p in points[start:] if before is None or p.at < before]
 
 
+async def forget_history_before(
+    conn: asyncpg.Connection, org: str, tenant_id: str, closed_until: int
+) -> None:
+    """Drops the tenant's history chunks no late change can need once everything before
+    `closed_until` is closed: changes are only read from a time at or after it (`history_from`:
+    the chunks ending at or after that time, plus those ending last before it), so of the
+    chunks ending before it, each key keeps only the ones ending last."""
+    await conn.execute(
+        "DELETE FROM allocation_chunks c WHERE c.org_id = $1 AND c.tenant_id = $2 "
+        "AND c.last_at < (SELECT max(n.last_at) FROM allocation_chunks n WHERE n.org_id = $1 "
+        "  AND n.tenant_id = $2 AND n.cluster_id = c.cluster_id AND n.meter = c.meter "
+        "  AND n.last_at < $3)",
+        org,
+        tenant_id,
+        closed_until,
+    )
+
+
 def _changes(text: str) -> list[Change]:
     out = []
     for line in text.split("\n"):

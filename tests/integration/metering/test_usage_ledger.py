@@ -216,3 +216,37 @@ async def test_a_period_closed_for_every_tenant_forgets_its_ids(admin, org, db):
         admin, alloc(tenants[1], "cpu", "1", start + HOUR, event_id="last-month-1")
     )
     assert again[0].reject_reason == "PERIOD_CLOSED"
+
+
+async def test_closing_drops_history_no_late_change_can_need(admin, org, db):
+    """Of the chunks ending in closed time only the last per key stays, and a late change
+    after the close still finds its predecessor there."""
+    closed, open_ = months_ago(2), months_ago(1)
+    start, (open_start, open_end) = period_bounds(closed)[0], period_bounds(open_)
+    tenant = await make_tenant(admin, await make_plan(admin), start)
+    for at, quantity in (
+        (start + HOUR, "2"),
+        (start + 5 * HOUR, "4"),
+        (open_start + 10 * HOUR, "1"),
+    ):
+        await record(admin, alloc(tenant, "cpu", quantity, at, event_id=f"cpu-{at}"))
+
+    async def chunks() -> list[int]:
+        async with db.transaction() as session:
+            conn = await pg(session)
+            rows = await conn.fetch(
+                "SELECT last_at FROM allocation_chunks WHERE org_id = $1 ORDER BY last_at", org
+            )
+            return [row[0] for row in rows]
+
+    assert await chunks() == [start + HOUR, start + 5 * HOUR, open_start + 10 * HOUR]
+    await admin.ClosePeriod(pb.ClosePeriodRequest(tenant_id=tenant, period=closed))
+    assert await chunks() == [start + 5 * HOUR, open_start + 10 * HOUR]
+
+    late = await record(admin, alloc(tenant, "cpu", "8", open_start + 2 * HOUR, event_id="late"))
+    assert late[0].outcome == pb.USAGE_EVENT_OUTCOME_ACCEPTED
+    usage = await admin.GetUsage(pb.GetUsageRequest(tenant_id=tenant, period=open_))
+    cpu = next(total for total in usage.totals if total.meter == "cpu")
+    # 4 held from the closed month until the late 8, then 1 to the end of the month.
+    expected = 4 * 2 + 8 * 8 + 1 * Decimal(open_end - open_start - 10 * HOUR) / HOUR
+    assert Decimal(cpu.quantity) == expected
