@@ -40,9 +40,11 @@ class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
         self, request: pb.RecordUsageRequest, context: Any
     ) -> pb.RecordUsageResponse:
         caller = require_role("member")
-        if len(request.events) > MAX_EVENTS_PER_CALL:
+        if len(request.events) + len(request.columns.ids) > MAX_EVENTS_PER_CALL:
             raise InvalidArgument("events", f"at most {MAX_EVENTS_PER_CALL} events per call")
         events = Events.of_rows(map(convert.event_fields, request.events))
+        if request.HasField("columns") and not convert.add_columns(events, request.columns):
+            raise InvalidArgument("columns", "every column needs one entry per event")
         outcomes = (await record_usage(self.db, self.seen, {caller.org_id: events}))[caller.org_id]
         return pb.RecordUsageResponse(
             results=[

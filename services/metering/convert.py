@@ -55,7 +55,7 @@ def event_fields(event: pb.UsageEvent) -> EventFields:
     )
 
 
-def add_columns(events: Events, columns: events_pb2.UsageColumns) -> bool:
+def add_columns(events: Events, columns: pb.UsageColumns) -> bool:
     """Appends a columnar batch's events; False (and nothing appended) when its columns
     differ in length.
 

@@ -122,7 +122,7 @@ async def test_columnar_batches_are_rated_like_event_batches_and_share_their_ids
 ):
     tenant, start = await _tenant(admin)
     events = [alloc(tenant, "cpu", "2", start + HOUR), alloc(tenant, "cpu", "0", start + 4 * HOUR)]
-    columns = events_pb2.UsageColumns(
+    columns = pb.UsageColumns(
         ids=[e.id for e in events] + ["extra"],
         tenant_ids=[tenant] * 3,
         cluster_ids=["c1"] * 3,
@@ -130,7 +130,7 @@ async def test_columnar_batches_are_rated_like_event_batches_and_share_their_ids
         quantities=["2", "0", "5"],
         time_seconds=[start + HOUR, start + 4 * HOUR, start + 5 * HOUR],
     )
-    ragged = events_pb2.UsageColumns(ids=["x"], tenant_ids=[tenant])  # unreadable: dropped
+    ragged = pb.UsageColumns(ids=["x"], tenant_ids=[tenant])  # unreadable: dropped
     final = alloc(tenant, "cpu", "0", start + 6 * HOUR)
     messaging = await connect(
         settings.nats_url, "metering-test-producer", Namespace(settings.namespace)
@@ -213,3 +213,29 @@ async def test_event_ids_with_any_characters_are_kept_apart_and_deduplicated(adm
     events = [alloc(tenant, "storage", "1", start + i, event_id=i_d) for i, i_d in enumerate(ids)]
     assert {r.outcome for r in await record(admin, *events)} == {ACCEPTED}
     assert {r.outcome for r in await record(admin, *events)} == {DUPLICATE}
+
+
+async def test_record_usage_takes_columns_after_events_and_refuses_ragged_ones(admin):
+    tenant, start = await _tenant(admin)
+    columns = pb.UsageColumns(
+        ids=["col-1", "col-2", "ev-1"],
+        tenant_ids=[tenant, "nobody", tenant],
+        cluster_ids=["c1"] * 3,
+        meters=["cpu"] * 3,
+        quantities=["3", "1", "9"],
+        time_seconds=[start + HOUR, start + HOUR, start + 2 * HOUR],
+    )
+    request = pb.RecordUsageRequest(
+        events=[alloc(tenant, "cpu", "1", start, event_id="ev-1")], columns=columns
+    )
+    results = (await admin.RecordUsage(request)).results
+    assert [(r.event_id, r.outcome, r.reject_reason) for r in results] == [
+        ("ev-1", ACCEPTED, ""),
+        ("col-1", ACCEPTED, ""),
+        ("col-2", REJECTED, "UNKNOWN_TENANT"),
+        ("ev-1", DUPLICATE, ""),
+    ]
+    ragged = pb.RecordUsageRequest(columns=pb.UsageColumns(ids=["x"], tenant_ids=[]))
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await admin.RecordUsage(ragged)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT

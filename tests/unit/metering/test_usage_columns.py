@@ -1,13 +1,12 @@
 """UsageBatch.columns read into the same event fields as UsageEvent messages."""
 
-from costgrid.metering.v1 import events_pb2
 from costgrid.metering.v1 import service_pb2 as pb
 
 from services.metering.convert import add_columns, event_fields
 from services.metering.domain.usage import Events
 
 
-def _columns(**overrides) -> events_pb2.UsageColumns:
+def _columns(**overrides) -> pb.UsageColumns:
     values = {
         "ids": ["a", "b"],
         "tenant_ids": ["t1", "t2"],
@@ -18,7 +17,7 @@ def _columns(**overrides) -> events_pb2.UsageColumns:
         "time_seconds": [1_700_000_000, 0],
         **overrides,
     }
-    return events_pb2.UsageColumns(**values)
+    return pb.UsageColumns(**values)
 
 
 def test_columns_give_the_fields_an_event_message_gives():

@@ -26,7 +26,7 @@ from costgrid.metering.v1 import service_pb2 as costgrid_dot_metering_dot_v1_dot
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!costgrid/metering/v1/events.proto\x12\x14\x63ostgrid.metering.v1\x1a\"costgrid/metering/v1/service.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x83\x01\n\nUsageBatch\x12\x0e\n\x06org_id\x18\x01 \x01(\t\x12\x30\n\x06\x65vents\x18\x02 \x03(\x0b\x32 .costgrid.metering.v1.UsageEvent\x12\x33\n\x07\x63olumns\x18\x03 \x01(\x0b\x32\".costgrid.metering.v1.UsageColumns\"\x8d\x01\n\x0cUsageColumns\x12\x0b\n\x03ids\x18\x01 \x03(\t\x12\x12\n\ntenant_ids\x18\x02 \x03(\t\x12\x13\n\x0b\x63luster_ids\x18\x03 \x03(\t\x12\x0e\n\x06meters\x18\x04 \x03(\t\x12\x12\n\nquantities\x18\x05 \x03(\t\x12\r\n\x05units\x18\x06 \x03(\t\x12\x14\n\x0ctime_seconds\x18\x07 \x03(\x03\"\x95\x01\n\x0cPeriodClosed\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\tstatement\x18\x04 \x01(\x0b\x32\x1f.costgrid.metering.v1.Statement\"\xd2\x01\n\x10\x41llowanceReached\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttenant_id\x18\x04 \x01(\t\x12\x13\n\x0btenant_name\x18\x05 \x01(\t\x12\x0e\n\x06period\x18\x06 \x01(\t\x12\x33\n\x05usage\x18\x07 \x01(\x0b\x32$.costgrid.metering.v1.AllowanceUsageb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!costgrid/metering/v1/events.proto\x12\x14\x63ostgrid.metering.v1\x1a\"costgrid/metering/v1/service.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x83\x01\n\nUsageBatch\x12\x0e\n\x06org_id\x18\x01 \x01(\t\x12\x30\n\x06\x65vents\x18\x02 \x03(\x0b\x32 .costgrid.metering.v1.UsageEvent\x12\x33\n\x07\x63olumns\x18\x03 \x01(\x0b\x32\".costgrid.metering.v1.UsageColumns\"\x95\x01\n\x0cPeriodClosed\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\tstatement\x18\x04 \x01(\x0b\x32\x1f.costgrid.metering.v1.Statement\"\xd2\x01\n\x10\x41llowanceReached\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttenant_id\x18\x04 \x01(\t\x12\x13\n\x0btenant_name\x18\x05 \x01(\t\x12\x0e\n\x06period\x18\x06 \x01(\t\x12\x33\n\x05usage\x18\x07 \x01(\x0b\x32$.costgrid.metering.v1.AllowanceUsageb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,10 +35,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_USAGEBATCH']._serialized_start=129
   _globals['_USAGEBATCH']._serialized_end=260
-  _globals['_USAGECOLUMNS']._serialized_start=263
-  _globals['_USAGECOLUMNS']._serialized_end=404
-  _globals['_PERIODCLOSED']._serialized_start=407
-  _globals['_PERIODCLOSED']._serialized_end=556
-  _globals['_ALLOWANCEREACHED']._serialized_start=559
-  _globals['_ALLOWANCEREACHED']._serialized_end=769
+  _globals['_PERIODCLOSED']._serialized_start=263
+  _globals['_PERIODCLOSED']._serialized_end=412
+  _globals['_ALLOWANCEREACHED']._serialized_start=415
+  _globals['_ALLOWANCEREACHED']._serialized_end=625
 # @@protoc_insertion_point(module_scope)

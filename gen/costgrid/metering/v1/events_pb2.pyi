@@ -17,26 +17,8 @@ class UsageBatch(_message.Message):
     COLUMNS_FIELD_NUMBER: _ClassVar[int]
     org_id: str
     events: _containers.RepeatedCompositeFieldContainer[_service_pb2.UsageEvent]
-    columns: UsageColumns
-    def __init__(self, org_id: _Optional[str] = ..., events: _Optional[_Iterable[_Union[_service_pb2.UsageEvent, _Mapping]]] = ..., columns: _Optional[_Union[UsageColumns, _Mapping]] = ...) -> None: ...
-
-class UsageColumns(_message.Message):
-    __slots__ = ("ids", "tenant_ids", "cluster_ids", "meters", "quantities", "units", "time_seconds")
-    IDS_FIELD_NUMBER: _ClassVar[int]
-    TENANT_IDS_FIELD_NUMBER: _ClassVar[int]
-    CLUSTER_IDS_FIELD_NUMBER: _ClassVar[int]
-    METERS_FIELD_NUMBER: _ClassVar[int]
-    QUANTITIES_FIELD_NUMBER: _ClassVar[int]
-    UNITS_FIELD_NUMBER: _ClassVar[int]
-    TIME_SECONDS_FIELD_NUMBER: _ClassVar[int]
-    ids: _containers.RepeatedScalarFieldContainer[str]
-    tenant_ids: _containers.RepeatedScalarFieldContainer[str]
-    cluster_ids: _containers.RepeatedScalarFieldContainer[str]
-    meters: _containers.RepeatedScalarFieldContainer[str]
-    quantities: _containers.RepeatedScalarFieldContainer[str]
-    units: _containers.RepeatedScalarFieldContainer[str]
-    time_seconds: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, ids: _Optional[_Iterable[str]] = ..., tenant_ids: _Optional[_Iterable[str]] = ..., cluster_ids: _Optional[_Iterable[str]] = ..., meters: _Optional[_Iterable[str]] = ..., quantities: _Optional[_Iterable[str]] = ..., units: _Optional[_Iterable[str]] = ..., time_seconds: _Optional[_Iterable[int]] = ...) -> None: ...
+    columns: _service_pb2.UsageColumns
+    def __init__(self, org_id: _Optional[str] = ..., events: _Optional[_Iterable[_Union[_service_pb2.UsageEvent, _Mapping]]] = ..., columns: _Optional[_Union[_service_pb2.UsageColumns, _Mapping]] = ...) -> None: ...
 
 class PeriodClosed(_message.Message):
     __slots__ = ("event_id", "org_id", "occurred_at", "statement")

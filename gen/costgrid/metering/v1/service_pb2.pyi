@@ -358,10 +358,30 @@ class UsageEventResult(_message.Message):
     def __init__(self, event_id: _Optional[str] = ..., outcome: _Optional[_Union[UsageEventOutcome, str]] = ..., reject_reason: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
 
 class RecordUsageRequest(_message.Message):
-    __slots__ = ("events",)
+    __slots__ = ("events", "columns")
     EVENTS_FIELD_NUMBER: _ClassVar[int]
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
     events: _containers.RepeatedCompositeFieldContainer[UsageEvent]
-    def __init__(self, events: _Optional[_Iterable[_Union[UsageEvent, _Mapping]]] = ...) -> None: ...
+    columns: UsageColumns
+    def __init__(self, events: _Optional[_Iterable[_Union[UsageEvent, _Mapping]]] = ..., columns: _Optional[_Union[UsageColumns, _Mapping]] = ...) -> None: ...
+
+class UsageColumns(_message.Message):
+    __slots__ = ("ids", "tenant_ids", "cluster_ids", "meters", "quantities", "units", "time_seconds")
+    IDS_FIELD_NUMBER: _ClassVar[int]
+    TENANT_IDS_FIELD_NUMBER: _ClassVar[int]
+    CLUSTER_IDS_FIELD_NUMBER: _ClassVar[int]
+    METERS_FIELD_NUMBER: _ClassVar[int]
+    QUANTITIES_FIELD_NUMBER: _ClassVar[int]
+    UNITS_FIELD_NUMBER: _ClassVar[int]
+    TIME_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    ids: _containers.RepeatedScalarFieldContainer[str]
+    tenant_ids: _containers.RepeatedScalarFieldContainer[str]
+    cluster_ids: _containers.RepeatedScalarFieldContainer[str]
+    meters: _containers.RepeatedScalarFieldContainer[str]
+    quantities: _containers.RepeatedScalarFieldContainer[str]
+    units: _containers.RepeatedScalarFieldContainer[str]
+    time_seconds: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, ids: _Optional[_Iterable[str]] = ..., tenant_ids: _Optional[_Iterable[str]] = ..., cluster_ids: _Optional[_Iterable[str]] = ..., meters: _Optional[_Iterable[str]] = ..., quantities: _Optional[_Iterable[str]] = ..., units: _Optional[_Iterable[str]] = ..., time_seconds: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class RecordUsageResponse(_message.Message):
     __slots__ = ("results",)
