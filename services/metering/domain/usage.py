@@ -70,6 +70,9 @@ class Events:
             self.times,
         )
 
+    def slice(self, start: int, stop: int) -> Events:
+        return Events(*(column[start:stop] for column in self.columns()))
+
     def rows(self) -> Iterator[EventFields]:
         return zip(*self.columns(), strict=True)
 
@@ -112,6 +115,18 @@ class Accepted:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @classmethod
+    def joined(cls, parts: Sequence[tuple[int, Accepted]]) -> Accepted:
+        """Parts of one batch, each with its offset in the batch, in batch order."""
+        whole = cls([], [], [], [], [], [], [], [])
+        positions: list[int] = []
+        for offset, part in parts:
+            positions += [offset + position for position in part.positions]
+            for column, more in zip(_columns(whole), _columns(part), strict=True):
+                column += more
+        whole.positions = positions
+        return whole
 
 
 def check(
@@ -195,7 +210,7 @@ class BatchTotals:
 
 
 def sort_out(
-    events: Events, terms: dict[str, TenantTerms], now: int
+    events: Events, terms: dict[str, TenantTerms], now: int, slice_size: int = 1024
 ) -> tuple[list[Rejection | None], Accepted]:
     """Per event its rejection (None when acceptable), and the acceptable ones.
 
@@ -205,7 +220,16 @@ def sort_out(
     accepted = _all_acceptable(events, terms, now)
     if accepted is not None:
         return [None] * len(events), accepted
-    return _one_by_one(events, terms, now)
+    if len(events) <= slice_size:
+        return _one_by_one(events, terms, now)
+    # A few bad events must not send the whole batch down the slow path: only their slices.
+    rejections: list[Rejection | None] = []
+    parts: list[tuple[int, Accepted]] = []
+    for start in range(0, len(events), slice_size):
+        part_rejections, part = sort_out(events.slice(start, start + slice_size), terms, now)
+        rejections += part_rejections
+        parts.append((start, part))
+    return rejections, Accepted.joined(parts)
 
 
 def _all_acceptable(events: Events, terms: dict[str, TenantTerms], now: int) -> Accepted | None:
