@@ -17,7 +17,7 @@ from google.rpc import error_details_pb2, status_pb2
 from prometheus_client import Counter, Histogram
 
 from services.common import caller as callers
-from services.common.errors import DomainError, Unauthenticated
+from services.common.errors import DomainError, InvalidArgument, Unauthenticated
 from services.common.logging import get_logger, org_id_var, request_id_var, trace_id_var
 
 log = get_logger(__name__)
@@ -93,10 +93,14 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
             except grpc.aio.AbortError:
                 code = context.code() or grpc.StatusCode.UNKNOWN  # type: ignore[assignment]
                 raise
-            except Exception:
-                code = grpc.StatusCode.INTERNAL
-                log.exception("grpc.unhandled", method=method)
-                await context.abort(code, f"internal error (request id {request_id})")
+            except Exception as exc:
+                if _is_nul_in_text(exc):
+                    code = grpc.StatusCode.INVALID_ARGUMENT
+                    await self._abort(context, _NUL_IN_TEXT, request_id)
+                else:
+                    code = grpc.StatusCode.INTERNAL
+                    log.exception("grpc.unhandled", method=method)
+                    await context.abort(code, f"internal error (request id {request_id})")
             finally:
                 elapsed = time.perf_counter() - start
                 REQUESTS.labels(self._service, method, code.name).inc()
@@ -129,3 +133,19 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
             exc.message,
             trailing_metadata=((STATUS_DETAILS_KEY, details), ("x-request-id", request_id)),
         )
+
+
+# Protobuf strings may hold NUL characters; PostgreSQL text may not, and refuses the statement
+# (SQLSTATE 22021) wherever a caller's string reaches it, a filter as much as a stored field.
+# The caller's mistake, wherever it surfaces: the transaction has rolled back, nothing changed.
+_NUL_IN_TEXT = InvalidArgument("request", "text may not contain NUL (\\x00) characters")
+
+
+def _is_nul_in_text(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:  # SQLAlchemy wraps asyncpg's error in its own
+        if getattr(exc, "sqlstate", None) == "22021" or getattr(exc, "pgcode", None) == "22021":
+            return True
+        exc = exc.__cause__ or getattr(exc, "orig", None) or exc.__context__
+        seen += 1
+    return False

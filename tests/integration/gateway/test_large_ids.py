@@ -1,4 +1,4 @@
-"""Ids past 32 bits in filters are a caller's question like any other, never a server error."""
+"""Odd filter values (ids past 32 bits, NUL characters) are a caller's question, never a 500."""
 
 import pytest
 
@@ -23,3 +23,12 @@ async def test_alerts_of_an_unknown_budget_id_beyond_32_bits_are_not_found_or_em
     assert response.status_code in (200, 404), response.text
     if response.status_code == 200:
         assert response.json()["alerts"] == []
+
+
+async def test_a_nul_character_in_a_text_filter_is_a_bad_request(stack: Stack) -> None:
+    """PostgreSQL text cannot hold NUL: the statement fails, and the caller hears why."""
+    response = await stack.http(stack.tokens["default:viewer"]).get(
+        "/api/v1/deliveries", params={"event_id": "a\x00b"}
+    )
+    assert response.status_code == 400, response.text
+    assert "NUL" in response.json()["error"]["message"]
