@@ -116,6 +116,18 @@ class Accepted:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def columns(self) -> tuple[list[Any], ...]:
+        """Every column but `positions`, in field order."""
+        return (
+            self.ids,
+            self.tenants,
+            self.clusters,
+            self.meters,
+            self.times,
+            self.quantities,
+            self.periods,
+        )
+
     @classmethod
     def joined(cls, parts: Sequence[tuple[int, Accepted]]) -> Accepted:
         """Parts of one batch, each with its offset in the batch, in batch order."""
@@ -123,7 +135,7 @@ class Accepted:
         positions: list[int] = []
         for offset, part in parts:
             positions += [offset + position for position in part.positions]
-            for column, more in zip(_columns(whole), _columns(part), strict=True):
+            for column, more in zip(whole.columns(), part.columns(), strict=True):
                 column += more
         whole.positions = positions
         return whole
@@ -311,16 +323,14 @@ def _one_by_one(
         else:
             positions.append(i)
             quantities.append(result)  # type: ignore[arg-type]
+    ids, tenants, clusters, meters = (
+        [column[i] for i in positions]
+        for column in (events.ids, events.tenants, events.clusters, events.meters)
+    )
     times = [events.times[i] for i in positions]
+    periods = [period_of_day(at // DAY) for at in times]
     return rejections, Accepted(
-        positions,
-        [events.ids[i] for i in positions],
-        [events.tenants[i] for i in positions],
-        [events.clusters[i] for i in positions],
-        [events.meters[i] for i in positions],
-        times,
-        quantities,
-        [period_of_day(at // DAY) for at in times],
+        positions, ids, tenants, clusters, meters, times, quantities, periods
     )
 
 
@@ -398,13 +408,8 @@ def _subset(accepted: Accepted, kept: list[int]) -> Accepted:
     """The events at indexes `kept` of `accepted`."""
     return Accepted(
         [accepted.positions[i] for i in kept],
-        *([column[i] for i in kept] for column in _columns(accepted)),
+        *([column[i] for i in kept] for column in accepted.columns()),
     )
-
-
-def _columns(accepted: Accepted) -> tuple[list[Any], ...]:
-    a = accepted
-    return (a.ids, a.tenants, a.clusters, a.meters, a.times, a.quantities, a.periods)
 
 
 Key = tuple[str, str, str]  # tenant, cluster, meter
