@@ -215,6 +215,7 @@ async def _apply(
             continue
         if batch.events:
             events.add_rows(map(event_fields, batch.events))
+    by_org = {org: events for org, events in by_org.items() if events}  # none but unreadable
     loop = asyncio.get_running_loop()
     failure: Exception | None = None
     try:
