@@ -24,7 +24,7 @@ import numpy as np
 from services.budgets.domain.anomaly import WINDOW_DAYS, Thresholds, expected_range, judge
 from services.budgets.domain.forecast import forecast
 
-FOCUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "focus-1.0" / "focus_sample.csv"
+FOCUS = Path(__file__).resolve().parents[1] / "data" / "samples" / "focus-1.0" / "focus_sample.csv"
 NO_MINIMUM = Thresholds(Decimal(0), Decimal(0))
 
 

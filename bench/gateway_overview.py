@@ -37,7 +37,7 @@ from services.common.settings import SERVICES  # noqa: E402
 from tests.support.infra import drop_run_database, infrastructure_urls, run_settings  # noqa: E402
 
 TOKEN = "cg_bench_bootstrap_token_0123456789abcdef"
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "focus-1.0" / "focus_sample.csv"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "focus-1.0" / "focus_sample.csv"
 AS_OF = "2024-09-30"
 
 

@@ -31,7 +31,7 @@ log = get_logger(__name__)
 DEMO_ORG = "default"
 HISTORY_DAYS = 180
 REPO_ROOT = Path(__file__).resolve().parents[2]
-FOCUS_SAMPLE = (REPO_ROOT / "../shared/data/focus-1.0/focus_sample.csv").resolve()
+FOCUS_SAMPLE = REPO_ROOT / "data" / "samples" / "focus-1.0" / "focus_sample.csv"
 
 
 async def seed(settings: Settings) -> None:

@@ -61,5 +61,5 @@ async def drop_run_database(settings: Settings) -> None:
         await conn.close()
 
 
-# shared/ sits beside the repository (in CI too): the FOCUS 1.0 sample and its README totals.
-FOCUS_SAMPLE = ROOT.parent / "shared" / "data" / "focus-1.0" / "focus_sample.csv"
+# The FOCUS 1.0 sample ships with the repository, beside the README that gives its totals.
+FOCUS_SAMPLE = ROOT / "data" / "samples" / "focus-1.0" / "focus_sample.csv"

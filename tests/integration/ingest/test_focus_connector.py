@@ -36,7 +36,7 @@ from services.ingest.domain.cost_items import CostLineItem, DateWindow
 from tests.support.infra import FOCUS_SAMPLE
 
 SAMPLE = FOCUS_SAMPLE
-README_TOTALS = {  # shared/data/focus-1.0/README.md
+README_TOTALS = {  # data/samples/focus-1.0/README.md
     "AWS": Decimal("18.00663861840"),
     "Microsoft": Decimal("1.97651418586"),
     "Oracle": Decimal("0.53707392473"),
