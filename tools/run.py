@@ -53,6 +53,10 @@ def wait_serving(address: str, timeout: float = 120.0) -> None:
 
 
 def _announce_when_ready(env: dict[str, str]) -> None:
+    import asyncio
+
+    from tools.settle import wait_settled
+
     settings = load_settings()
     lines = []
     for service in SERVICES:
@@ -62,6 +66,8 @@ def _announce_when_ready(env: dict[str, str]) -> None:
             f"  {service:<10} gRPC {host}:{port}   metrics http://127.0.0.1:"
             f"{settings.metrics_port_of(service)}/metrics"
         )
+    print("All services are serving; waiting for the demo data to reach them...", flush=True)
+    asyncio.run(wait_settled(settings))
     gateway_http = os.environ.get("COSTGRID_GATEWAY_HTTP_ADDR", "127.0.0.1:8080")
     print(
         "\nCostgrid is up:\n"
