@@ -52,9 +52,7 @@ def _lines(stream, into: queue.Queue) -> None:
         into.put(line)
 
 
-async def test_costgrid_is_up_only_once_the_demo_data_has_reached_every_service(
-    own_settings, tmp_path
-):
+def test_costgrid_is_up_only_once_the_demo_data_has_reached_every_service(own_settings, tmp_path):
     http = f"127.0.0.1:{_free_port()}"
     env = {
         **os.environ,
