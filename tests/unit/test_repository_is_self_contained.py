@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Built so that this file does not match itself.
-OUTSIDE = re.compile(r"\.\./" + "shared|parents\\[2\\]\\s*/\\s*\"shared\"|ROOT\\.parent")
+OUTSIDE = re.compile(r"\.\./" + 'shared|parents\\[2\\]\\s*/\\s*"shared"|ROOT\\.parent')
 LINK = re.compile(r"\]\(([^)#\s]+)")
 
 
