@@ -64,12 +64,14 @@ async def update_invoice(deps: Deps, invoice_id: int, changes: InvoiceChanges) -
             raise _not_found(invoice_id)
         if "amount" in changes.paths:
             _check_amount(invoice, changes)
-            invoice.amount = changes.amount  # type: ignore[assignment]
+            invoice.set_amount(changes.amount)  # type: ignore[arg-type]
         if "notes" in changes.paths:
             if len(changes.notes) > MAX_NOTES:
                 raise InvalidArgument("invoice.notes", f"must be at most {MAX_NOTES} characters")
             invoice.notes = changes.notes
         await repository.save(session, invoice)
+        if "amount" in changes.paths:
+            await repository.replace_lines(session, invoice.id, invoice.lines)
         return await repository.get(session, org_id, invoice_id)  # type: ignore[return-value]
 
 

@@ -56,13 +56,14 @@ def _invoice(row: Row[Any]) -> Invoice:
 async def _with_lines(session: AsyncSession, invoice: Invoice) -> Invoice:
     rows = await session.execute(
         text(
-            "SELECT description, category, quantity, unit, unit_price, amount FROM invoice_lines "
-            "WHERE invoice_id = :id ORDER BY position"
+            "SELECT description, category, quantity, unit, unit_price, amount, adjustment "
+            "FROM invoice_lines WHERE invoice_id = :id ORDER BY position"
         ),
         {"id": invoice.id},
     )
     invoice.lines = [
-        Line(r.description, r.category, r.amount, r.quantity, r.unit, r.unit_price) for r in rows
+        Line(r.description, r.category, r.amount, r.quantity, r.unit, r.unit_price, r.adjustment)
+        for r in rows
     ]
     return invoice
 
@@ -187,8 +188,8 @@ async def replace_lines(session: AsyncSession, invoice_id: int, lines: Sequence[
     await session.execute(
         text(
             "INSERT INTO invoice_lines (invoice_id, position, description, category, quantity, "
-            "unit, unit_price, amount) VALUES (:id, :pos, :description, :category, :quantity, "
-            ":unit, :unit_price, :amount)"
+            "unit, unit_price, amount, adjustment) VALUES (:id, :pos, :description, :category, "
+            ":quantity, :unit, :unit_price, :amount, :adjustment)"
         ),
         [
             {
@@ -200,6 +201,7 @@ async def replace_lines(session: AsyncSession, invoice_id: int, lines: Sequence[
                 "unit": line.unit,
                 "unit_price": line.unit_price,
                 "amount": line.amount,
+                "adjustment": line.adjustment,
             }
             for position, line in enumerate(lines)
         ],

@@ -12,10 +12,9 @@ from costgrid.common.v1 import money_pb2, provider_pb2
 from costgrid.ingest.v1 import events_pb2 as ingest_events
 from costgrid.invoicing.v1 import events_pb2 as invoice_events
 from costgrid.metering.v1 import events_pb2 as metering_events
-from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message
 
-from services.common import messaging
+from services.common import messaging, protojson
 from services.common.inbox import Event
 from services.common.money import Money
 from services.notifier.domain.model import Alert
@@ -35,11 +34,12 @@ def _provider(value: int) -> str:
 
 
 def _data(message: Message) -> dict[str, Any]:
-    return MessageToDict(message, preserving_proto_field_name=True)
+    """The event as the REST API would show it, for webhook receivers."""
+    return protojson.to_json(message)
 
 
 def _time(message: Any) -> str:
-    return message.occurred_at.ToJsonString() if message.HasField("occurred_at") else ""
+    return protojson.timestamp(message.occurred_at) if message.HasField("occurred_at") else ""
 
 
 def budget_alert(event: Event) -> Alert:

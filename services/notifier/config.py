@@ -9,9 +9,11 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+ENV_PREFIX = "COSTGRID_NOTIFIER_"
+
 
 class NotifierConfig(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="COSTGRID_NOTIFIER_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     # Private, loopback and link-local destinations are refused unless allowed here.
     allow_private_networks: bool = False
@@ -41,6 +43,13 @@ class NotifierConfig(BaseSettings):
     @property
     def lease_seconds(self) -> float:
         return self.attempt_timeout_seconds + self.lease_margin_seconds
+
+
+def env_name(field: str) -> str:
+    """The variable a setting is read from, for messages that tell an operator what to set."""
+    if field not in NotifierConfig.model_fields:
+        raise KeyError(field)
+    return ENV_PREFIX + field.upper()
 
 
 def load_config(**overrides: object) -> NotifierConfig:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from services.common import decimal_json
 from services.common.crypto import SecretBoxError
 from services.common.db import Database
 from services.common.logging import get_logger
@@ -166,7 +167,7 @@ class DeliveryWorker:
         return await dispatch.send(
             self._ctx.send,
             target,
-            Alert.from_json(dict(row.alert)),
+            Alert.from_json(decimal_json.loads(row.alert)),
             row.idempotency_key,
             tuple(row.reached),
         )

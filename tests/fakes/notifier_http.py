@@ -249,8 +249,10 @@ class WebhookReceiver(Receiver):
         if not headers.get("idempotency-key"):
             return "missing idempotency key"
         payload = json.loads(body)
-        if not {"id", "event_id", "type", "title", "facts"} <= payload.keys():
+        if not {"idempotency_key", "event_id", "trigger_type", "title", "facts"} <= payload.keys():
             return "payload misses fields"
+        if payload["idempotency_key"] != headers["idempotency-key"]:
+            return "the body's idempotency key is not the header's"
         return None
 
     def answer(self, received: Received) -> tuple[int, bytes]:

@@ -3,64 +3,14 @@ Decimal's own digits, and request numbers are read as Decimal, never through a f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Coroutine
-from decimal import Decimal
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
-
-
-def _encode(value: Any, out: list[str]) -> None:
-    if isinstance(value, str):
-        out.append(_encode_str(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, Decimal):
-        out.append(decimal_number(value))
-    elif isinstance(value, int):
-        out.append(str(int(value)))
-    elif isinstance(value, dict):
-        out.append("{")
-        first = True
-        for key, item in value.items():
-            if not first:
-                out.append(",")
-            first = False
-            out.append(_encode_str(str(key)))
-            out.append(":")
-            _encode(item, out)
-        out.append("}")
-    elif isinstance(value, list | tuple):
-        out.append("[")
-        for index, item in enumerate(value):
-            if index:
-                out.append(",")
-            _encode(item, out)
-        out.append("]")
-    else:
-        raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def decimal_number(value: Decimal) -> str:
-    """The decimal's digits as a JSON number: '0.00000080000' stays exactly that."""
-    if not value.is_finite():
-        raise ValueError(f"{value} is not a JSON number")
-    text = format(value, "f")
-    return "0" if text == "-0" else text
-
-
-def dumps(value: Any) -> str:
-    out: list[str] = []
-    _encode(value, out)
-    return "".join(out)
+# Shared with webhook payloads, so the kit holds them; the routes import them from here too.
+from services.common.decimal_json import dumps, loads
 
 
 class DecimalJSONResponse(Response):
@@ -68,20 +18,6 @@ class DecimalJSONResponse(Response):
 
     def render(self, content: Any) -> bytes:
         return dumps(content).encode("utf-8")
-
-
-def _reject_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
-
-
-def loads(body: bytes | str) -> Any:
-    """Every failure is a JSONDecodeError, which FastAPI turns into a validation error."""
-    try:
-        return json.loads(body, parse_float=Decimal, parse_constant=_reject_constant)
-    except UnicodeDecodeError as exc:
-        raise json.JSONDecodeError("the body is not UTF-8", "", exc.start) from exc
-    except RecursionError as exc:
-        raise json.JSONDecodeError("the body is nested too deeply", "", 0) from exc
 
 
 class DecimalRequest(Request):

@@ -1,5 +1,5 @@
-"""An invoice as CSV: one row per line, an adjustment row when the amount was set by hand,
-and a total row; invoice details repeat on every row so each row stands alone."""
+"""An invoice as CSV: one row per line (an amount set by hand has its adjustment line) and a
+total row; invoice details repeat on every row so each row stands alone."""
 
 from __future__ import annotations
 
@@ -53,9 +53,6 @@ def render_csv(invoice: Invoice) -> bytes:
                 plain_amount(line.amount, invoice.currency),
             ]
         )
-    if invoice.adjustment:
-        adjustment = plain_amount(invoice.adjustment, invoice.currency)
-        writer.writerow([*head, "Adjustment", "adjustment", "", "", "", adjustment])
     total = plain_amount(invoice.amount, invoice.currency)
     writer.writerow([*head, "Total", "total", "", "", "", total])
     return out.getvalue().encode("utf-8")

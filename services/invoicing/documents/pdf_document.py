@@ -8,6 +8,7 @@ Latin-1, which is what most invoice data is in.
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -90,7 +91,7 @@ def _lines_table(invoice: Invoice) -> Table:
     priced = any(line.quantity is not None or line.unit_price is not None for line in invoice.lines)
     head = ["Quantity", "Unit price"] if priced else ["", ""]
     rows: list[list[object]] = [["Description", *head, f"Amount ({cur})"]]
-    for line in invoice.lines:
+    for line in invoice.charges:
         quantity = " ".join(x for x in (decimal_text(line.quantity), line.unit) if x)
         rows.append(
             [
@@ -100,11 +101,14 @@ def _lines_table(invoice: Invoice) -> Table:
                 amount(line.amount, cur),
             ]
         )
-    if invoice.adjustment:
-        rows.append(["", "", "Subtotal", amount(invoice.lines_total, cur)])
-        rows.append(["", "", "Adjustment", amount(invoice.adjustment, cur)])
+    if invoice.adjustments:
+        subtotal = sum((line.amount for line in invoice.charges), Decimal(0))
+        rows.append(["", "", "Subtotal", amount(subtotal, cur)])
+        rows += [
+            ["", "", line.description, amount(line.amount, cur)] for line in invoice.adjustments
+        ]
     rows.append(["", "", "Total due", f"{amount(invoice.amount, cur)} {cur}"])
-    last, first_summary = len(rows) - 1, len(invoice.lines) + 1
+    last, first_summary = len(rows) - 1, len(invoice.charges) + 1
     style = TableStyle(
         [
             ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9.5),

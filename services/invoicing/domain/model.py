@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 DEFAULT_PAYMENT_TERMS_DAYS = 30
+ADJUSTMENT_CATEGORY = "adjustment"
 
 
 class Status(StrEnum):
@@ -37,6 +38,12 @@ class Line:
     quantity: Decimal | None = None
     unit: str = ""
     unit_price: Decimal | None = None
+    # Set by hand (UpdateInvoice), not computed: recalculation replaces it with the charges.
+    adjustment: bool = False
+
+
+def adjustment_line(amount: Decimal) -> Line:
+    return Line("Adjustment", ADJUSTMENT_CATEGORY, amount, adjustment=True)
 
 
 @dataclass(frozen=True)
@@ -84,13 +91,23 @@ class Invoice:
     lines: list[Line] = field(default_factory=list)
 
     @property
-    def lines_total(self) -> Decimal:
-        return sum((line.amount for line in self.lines), Decimal(0))
+    def charges(self) -> list[Line]:
+        return [line for line in self.lines if not line.adjustment]
 
     @property
-    def adjustment(self) -> Decimal:
-        """What UpdateInvoice set on top of the lines; zero for a computed amount."""
-        return self.amount - self.lines_total if self.lines else Decimal(0)
+    def adjustments(self) -> list[Line]:
+        return [line for line in self.lines if line.adjustment]
+
+    def set_amount(self, amount: Decimal) -> None:
+        """A total set by hand: one adjustment line carries its difference from the charges,
+        so the lines, the total and every document built from them still agree."""
+        difference = amount - _sum(self.charges)
+        self.lines = [*self.charges, *([adjustment_line(difference)] if difference else [])]
+        self.amount = amount
+
+
+def _sum(lines: list[Line]) -> Decimal:
+    return sum((line.amount for line in lines), Decimal(0))
 
 
 def invoice_number(year: int, sequence: int) -> str:

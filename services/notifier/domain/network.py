@@ -22,7 +22,8 @@ class AddressPolicy:
         return cls(allow_private, tuple(ipaddress.ip_network(c, strict=False) for c in cidrs))
 
     def refusal(self, address: str) -> str | None:
-        """Why the address is refused, or None if it may be contacted."""
+        """The kind of refused address it is ("loopback", "private", ...), or None if it may
+        be contacted."""
         ip: IPAddress = ipaddress.ip_address(address.split("%")[0])
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
             ip = ip.ipv4_mapped
@@ -31,7 +32,7 @@ class AddressPolicy:
             return None
         if any(ip.version == net.version and ip in net for net in self.allowed):
             return None
-        return f"{address} is a {kind} address"
+        return kind
 
 
 def _kind(ip: IPAddress) -> str | None:

@@ -74,10 +74,12 @@ def sms_text(alert: Alert) -> str:
 
 
 def webhook_body(alert: Alert, idempotency_key: str) -> dict[str, Any]:
+    """Named as in the REST API (a delivery's `idempotency_key`, a rule's `trigger_type`);
+    `data` is the event in the REST API's JSON (docs/webhooks.md)."""
     return {
-        "id": idempotency_key,
+        "idempotency_key": idempotency_key,
         "event_id": alert.event_id,
-        "type": alert.trigger,
+        "trigger_type": alert.trigger.lower(),
         "org_id": alert.org_id,
         "occurred_at": alert.occurred_at,
         "title": alert.title,

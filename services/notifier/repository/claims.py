@@ -41,14 +41,16 @@ _CLAIM = text(
               d.reached, chosen.was,
               extract(epoch FROM now() - d.created_at)::float8 AS age_seconds,
               ch.org_id AS channel_org_id, ch.type AS channel_type, ch.config,
-              ch.secrets_sealed, ch.deleted_at AS channel_deleted_at, a.payload AS alert
+              ch.secrets_sealed, ch.deleted_at AS channel_deleted_at,
+              a.payload::text AS alert
     """
 )
 
 
 async def claim(session: AsyncSession, ids: list[int], lease_seconds: float) -> list[Row[Any]]:
     """Marks the chosen rows IN_FLIGHT until the lease ends, returning each with its channel
-    and alert, so one statement has all the worker needs.
+    and alert, so one statement has all the worker needs. The alert is JSON text, for
+    `decimal_json.loads`: the default decoder would turn its amounts into floats.
 
     The claim commits before sending, so a crash mid-send leaves the row IN_FLIGHT until its
     lease ends; it is then claimed again and resent with the same idempotency key.

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common import decimal_json
 from services.notifier.domain.model import Alert
 
 
@@ -74,7 +74,7 @@ async def insert_planned(session: AsyncSession, alert: Alert, planned: list[Plan
             "e": alert.event_id,
             "org": alert.org_id,
             "t": alert.trigger,
-            "payload": json.dumps(alert.to_json()),
+            "payload": decimal_json.dumps(alert.to_json()),
             "channel_ids": [p.channel_id for p in planned],
             "rule_ids": [p.rule_id for p in planned],
             "types": [p.channel_type for p in planned],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import ipaddress
 import socket
 import ssl
 import sys
@@ -16,6 +17,7 @@ from typing import Any
 import httpcore
 import httpx
 
+from services.notifier.config import env_name
 from services.notifier.domain.network import AddressPolicy, BlockedDestination
 
 # httpcore tries `import sniffio` on every lock it takes; with sniffio not installed each try
@@ -33,12 +35,22 @@ def _vetted(host: str, addresses: list[str], policy: AddressPolicy) -> str:
     if not addresses:
         raise OSError(f"{host} did not resolve")
     for address in addresses:
-        reason = policy.refusal(address)
-        if reason:
-            raise BlockedDestination(
-                f"{host} resolves to {reason}; private destinations are not allowed"
-            )
+        kind = policy.refusal(address)
+        if kind:
+            raise BlockedDestination(_refused(host, address, kind))
     return addresses[0]
+
+
+def _refused(host: str, address: str, kind: str) -> str:
+    """Says what was refused and which setting would allow it, for whoever set the channel."""
+    plain = address.split("%")[0]
+    what = host if host == plain else f"{host} resolves to {plain}, which"
+    network = ipaddress.ip_network(plain)
+    return (
+        f"{what} is a {kind} address; private addresses are refused unless "
+        f'{env_name("allowed_cidrs")} includes it (e.g. ["{network}"]) or '
+        f"{env_name('allow_private_networks')} is true"
+    )
 
 
 async def resolve_vetted(host: str, port: int, policy: AddressPolicy) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 import httpx
 
+from services.common import decimal_json
 from services.notifier.domain import render, signing
 from services.notifier.domain.model import Alert
 from services.notifier.domain.network import BlockedDestination
@@ -47,7 +47,7 @@ async def send_slack(ctx: SendContext, target: Target, alert: Alert, key: str) -
 
 
 async def send_webhook(ctx: SendContext, target: Target, alert: Alert, key: str) -> AttemptResult:
-    body = json.dumps(render.webhook_body(alert, key), separators=(",", ":")).encode()
+    body = decimal_json.dumps(render.webhook_body(alert, key)).encode()
     timestamp = int(time.time())
     headers = {
         **target.config.get("headers", {}),

@@ -116,6 +116,13 @@ async def test_private_link_local_and_unallowed_loopback_urls_are_refused(org, u
     assert (await org.stub.ListChannels(pb.ListChannelsRequest())).channels == []
 
 
+async def test_a_refused_private_url_names_the_settings_that_would_allow_it(org):
+    error = await _rejected(_slack(org, "http://10.1.2.3/hook"))
+    assert error.details().startswith("secrets.slack.webhook_url: 10.1.2.3 is a private address; ")
+    assert 'COSTGRID_NOTIFIER_ALLOWED_CIDRS includes it (e.g. ["10.1.2.3/32"])' in error.details()
+    assert "COSTGRID_NOTIFIER_ALLOW_PRIVATE_NETWORKS" in error.details()
+
+
 async def test_update_to_a_private_url_is_refused_and_changes_nothing(org, webhook):
     channel = await webhook_channel(org, webhook)
     error = await _rejected(

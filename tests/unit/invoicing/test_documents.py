@@ -37,6 +37,13 @@ def _invoice(**changes) -> Invoice:
     return Invoice(**values)
 
 
+def _edited(amount: str, **changes) -> Invoice:
+    """An invoice whose total was then set by hand, as UpdateInvoice does."""
+    invoice = _invoice(**changes)
+    invoice.set_amount(Decimal(amount))
+    return invoice
+
+
 def test_pdf_shows_issuer_client_number_dates_lines_total_and_notes():
     content = render_pdf(_invoice(), ISSUER)
 
@@ -57,11 +64,7 @@ def test_pdf_marks_drafts_and_paid_invoices_and_shows_a_manual_adjustment():
     )
     paid = pdf_text(
         render_pdf(
-            _invoice(
-                status=Status.PAID,
-                paid_at=datetime(2026, 3, 20, tzinfo=UTC),
-                amount=Decimal("1300"),
-            ),
+            _edited("1300", status=Status.PAID, paid_at=datetime(2026, 3, 20, tzinfo=UTC)),
             ISSUER,
         )
     )
@@ -86,8 +89,19 @@ def test_csv_has_a_row_per_line_and_a_total_that_reconciles():
 
 
 def test_csv_adds_an_adjustment_row_when_the_amount_was_set_by_hand():
-    rows = list(csv.DictReader(io.StringIO(render_csv(_invoice(amount=Decimal("1000"))).decode())))
+    rows = list(csv.DictReader(io.StringIO(render_csv(_edited("1000")).decode())))
     assert [(r["category"], r["amount"]) for r in rows[-2:]] == [
         ("adjustment", "-384.08"),
         ("total", "1000.00"),
     ]
+
+
+def test_a_total_set_by_hand_twice_keeps_one_adjustment_and_lines_that_sum_to_it():
+    invoice = _edited("1000")
+    invoice.set_amount(Decimal("1400.50"))
+
+    assert [line.description for line in invoice.lines][-1:] == ["Adjustment"]
+    assert len(invoice.adjustments) == 1
+    assert sum(line.amount for line in invoice.lines) == invoice.amount == Decimal("1400.50")
+    invoice.set_amount(Decimal("1384.08"))
+    assert invoice.adjustments == []

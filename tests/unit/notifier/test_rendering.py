@@ -35,7 +35,8 @@ def test_email_html_escapes_what_it_shows():
 
 def test_webhook_body_carries_the_key_and_figures():
     body = render.webhook_body(ALERT, "key-1")
-    assert body["id"] == "key-1" and body["facts"]["Label 0"] == "value & 0"
+    assert body["idempotency_key"] == "key-1" and body["facts"]["Label 0"] == "value & 0"
+    assert body["trigger_type"] == "budget_threshold"
 
 
 @given(st.text(max_size=400))

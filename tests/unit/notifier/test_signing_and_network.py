@@ -4,8 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.notifier.domain.network import AddressPolicy
+from services.notifier.domain.network import AddressPolicy, BlockedDestination
 from services.notifier.domain.signing import idempotency_key, signature, verify
+from services.notifier.senders.guard import resolve_vetted
 
 
 @given(st.binary(max_size=200), st.text(min_size=1, max_size=40))
@@ -56,3 +57,18 @@ def test_configured_cidrs_and_the_global_switch_allow_private_addresses():
     assert loopback.refusal("127.0.0.1") is None
     assert loopback.refusal("10.0.0.1") is not None
     assert AddressPolicy.build(True, []).refusal("10.0.0.1") is None
+
+
+async def test_a_refused_address_is_named_once_with_the_settings_that_allow_it():
+    with pytest.raises(BlockedDestination) as refused:
+        await resolve_vetted("127.0.0.1", 80, AddressPolicy())
+    assert str(refused.value) == (
+        "127.0.0.1 is a loopback address; private addresses are refused unless "
+        'COSTGRID_NOTIFIER_ALLOWED_CIDRS includes it (e.g. ["127.0.0.1/32"]) or '
+        "COSTGRID_NOTIFIER_ALLOW_PRIVATE_NETWORKS is true"
+    )
+
+
+async def test_a_refused_host_name_says_what_it_resolves_to():
+    with pytest.raises(BlockedDestination, match=r"^localhost resolves to (127\.0\.0\.1|::1), "):
+        await resolve_vetted("localhost", 80, AddressPolicy())
