@@ -22,6 +22,7 @@ log = get_logger(__name__)
 COSTS_UPDATED = "costgrid.costs.updated.v1"
 SYNC_COMPLETED = "costgrid.sync.completed.v1"
 SYNC_FAILED = "costgrid.sync.failed.v1"
+ACCOUNT_DELETED = "costgrid.accounts.deleted.v1"
 BUDGET_THRESHOLD_CROSSED = "costgrid.budgets.threshold_crossed.v1"
 ANOMALY_DETECTED = "costgrid.anomalies.detected.v1"
 INVOICE_ISSUED = "costgrid.invoices.issued.v1"

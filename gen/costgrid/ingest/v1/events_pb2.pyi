@@ -91,3 +91,19 @@ class SyncFailed(_message.Message):
     reason: str
     message: str
     def __init__(self, event_id: _Optional[str] = ..., org_id: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., job_id: _Optional[int] = ..., account_id: _Optional[int] = ..., account_name: _Optional[str] = ..., provider: _Optional[_Union[_provider_pb2.Provider, str]] = ..., window: _Optional[_Union[_date_range_pb2.DateRange, _Mapping]] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class CloudAccountDeleted(_message.Message):
+    __slots__ = ("event_id", "org_id", "occurred_at", "account_id", "account_name", "provider")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    ORG_ID_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_NAME_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    org_id: str
+    occurred_at: _timestamp_pb2.Timestamp
+    account_id: int
+    account_name: str
+    provider: _provider_pb2.Provider
+    def __init__(self, event_id: _Optional[str] = ..., org_id: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., account_id: _Optional[int] = ..., account_name: _Optional[str] = ..., provider: _Optional[_Union[_provider_pb2.Provider, str]] = ...) -> None: ...

@@ -30,6 +30,13 @@ class SyncTaskStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SYNC_TASK_STATUS_SUCCEEDED: _ClassVar[SyncTaskStatus]
     SYNC_TASK_STATUS_FAILED: _ClassVar[SyncTaskStatus]
 
+class SyncSkipReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SYNC_SKIP_REASON_UNSPECIFIED: _ClassVar[SyncSkipReason]
+    SYNC_SKIP_REASON_DEMO: _ClassVar[SyncSkipReason]
+    SYNC_SKIP_REASON_INACTIVE: _ClassVar[SyncSkipReason]
+    SYNC_SKIP_REASON_ARCHIVED: _ClassVar[SyncSkipReason]
+
 class SyncTrigger(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     SYNC_TRIGGER_UNSPECIFIED: _ClassVar[SyncTrigger]
@@ -52,6 +59,10 @@ SYNC_TASK_STATUS_QUEUED: SyncTaskStatus
 SYNC_TASK_STATUS_RUNNING: SyncTaskStatus
 SYNC_TASK_STATUS_SUCCEEDED: SyncTaskStatus
 SYNC_TASK_STATUS_FAILED: SyncTaskStatus
+SYNC_SKIP_REASON_UNSPECIFIED: SyncSkipReason
+SYNC_SKIP_REASON_DEMO: SyncSkipReason
+SYNC_SKIP_REASON_INACTIVE: SyncSkipReason
+SYNC_SKIP_REASON_ARCHIVED: SyncSkipReason
 SYNC_TRIGGER_UNSPECIFIED: SyncTrigger
 SYNC_TRIGGER_MANUAL: SyncTrigger
 SYNC_TRIGGER_SCHEDULED: SyncTrigger
@@ -61,7 +72,7 @@ GRANULARITY_WEEK: Granularity
 GRANULARITY_MONTH: Granularity
 
 class CloudAccount(_message.Message):
-    __slots__ = ("id", "name", "provider", "settings", "endpoint", "active", "has_credentials", "create_time", "update_time", "last_sync_time")
+    __slots__ = ("id", "name", "provider", "settings", "endpoint", "active", "has_credentials", "create_time", "update_time", "last_sync_time", "demo", "archived", "archive_time")
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
@@ -72,6 +83,9 @@ class CloudAccount(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     LAST_SYNC_TIME_FIELD_NUMBER: _ClassVar[int]
+    DEMO_FIELD_NUMBER: _ClassVar[int]
+    ARCHIVED_FIELD_NUMBER: _ClassVar[int]
+    ARCHIVE_TIME_FIELD_NUMBER: _ClassVar[int]
     id: int
     name: str
     provider: _provider_pb2.Provider
@@ -82,7 +96,10 @@ class CloudAccount(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     last_sync_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ..., provider: _Optional[_Union[_provider_pb2.Provider, str]] = ..., settings: _Optional[_Union[CloudAccountSettings, _Mapping]] = ..., endpoint: _Optional[str] = ..., active: _Optional[bool] = ..., has_credentials: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_sync_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    demo: bool
+    archived: bool
+    archive_time: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ..., provider: _Optional[_Union[_provider_pb2.Provider, str]] = ..., settings: _Optional[_Union[CloudAccountSettings, _Mapping]] = ..., endpoint: _Optional[str] = ..., active: _Optional[bool] = ..., has_credentials: _Optional[bool] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_sync_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., demo: _Optional[bool] = ..., archived: _Optional[bool] = ..., archive_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CloudAccountSettings(_message.Message):
     __slots__ = ("aws", "gcp", "azure", "digitalocean", "focus_file")
@@ -254,6 +271,18 @@ class DeleteCloudAccountResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class ArchiveCloudAccountRequest(_message.Message):
+    __slots__ = ("account_id",)
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    account_id: int
+    def __init__(self, account_id: _Optional[int] = ...) -> None: ...
+
+class ArchiveCloudAccountResponse(_message.Message):
+    __slots__ = ("cloud_account",)
+    CLOUD_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    cloud_account: CloudAccount
+    def __init__(self, cloud_account: _Optional[_Union[CloudAccount, _Mapping]] = ...) -> None: ...
+
 class CloudAccountDraft(_message.Message):
     __slots__ = ("provider", "settings", "credentials", "endpoint")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
@@ -284,8 +313,18 @@ class TestConnectionResponse(_message.Message):
     reason: str
     def __init__(self, ok: _Optional[bool] = ..., message: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
+class SkippedAccount(_message.Message):
+    __slots__ = ("account_id", "account_name", "reason")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_NAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    account_id: int
+    account_name: str
+    reason: SyncSkipReason
+    def __init__(self, account_id: _Optional[int] = ..., account_name: _Optional[str] = ..., reason: _Optional[_Union[SyncSkipReason, str]] = ...) -> None: ...
+
 class SyncJob(_message.Message):
-    __slots__ = ("id", "status", "trigger", "days_back", "tasks", "create_time", "finish_time")
+    __slots__ = ("id", "status", "trigger", "days_back", "tasks", "create_time", "finish_time", "skipped")
     ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     TRIGGER_FIELD_NUMBER: _ClassVar[int]
@@ -293,6 +332,7 @@ class SyncJob(_message.Message):
     TASKS_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     FINISH_TIME_FIELD_NUMBER: _ClassVar[int]
+    SKIPPED_FIELD_NUMBER: _ClassVar[int]
     id: int
     status: SyncJobStatus
     trigger: SyncTrigger
@@ -300,7 +340,8 @@ class SyncJob(_message.Message):
     tasks: _containers.RepeatedCompositeFieldContainer[SyncTask]
     create_time: _timestamp_pb2.Timestamp
     finish_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[int] = ..., status: _Optional[_Union[SyncJobStatus, str]] = ..., trigger: _Optional[_Union[SyncTrigger, str]] = ..., days_back: _Optional[int] = ..., tasks: _Optional[_Iterable[_Union[SyncTask, _Mapping]]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    skipped: _containers.RepeatedCompositeFieldContainer[SkippedAccount]
+    def __init__(self, id: _Optional[int] = ..., status: _Optional[_Union[SyncJobStatus, str]] = ..., trigger: _Optional[_Union[SyncTrigger, str]] = ..., days_back: _Optional[int] = ..., tasks: _Optional[_Iterable[_Union[SyncTask, _Mapping]]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., skipped: _Optional[_Iterable[_Union[SkippedAccount, _Mapping]]] = ...) -> None: ...
 
 class SyncTask(_message.Message):
     __slots__ = ("account_id", "account_name", "status", "rows", "window", "error", "attempts", "start_time", "finish_time")
@@ -335,12 +376,14 @@ class TriggerSyncRequest(_message.Message):
     def __init__(self, account_ids: _Optional[_Iterable[int]] = ..., days_back: _Optional[int] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class TriggerSyncResponse(_message.Message):
-    __slots__ = ("job_id", "status")
+    __slots__ = ("job_id", "status", "skipped")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    SKIPPED_FIELD_NUMBER: _ClassVar[int]
     job_id: int
     status: SyncJobStatus
-    def __init__(self, job_id: _Optional[int] = ..., status: _Optional[_Union[SyncJobStatus, str]] = ...) -> None: ...
+    skipped: _containers.RepeatedCompositeFieldContainer[SkippedAccount]
+    def __init__(self, job_id: _Optional[int] = ..., status: _Optional[_Union[SyncJobStatus, str]] = ..., skipped: _Optional[_Iterable[_Union[SkippedAccount, _Mapping]]] = ...) -> None: ...
 
 class GetSyncJobRequest(_message.Message):
     __slots__ = ("job_id",)
@@ -519,16 +562,18 @@ class SumCostsRequest(_message.Message):
     def __init__(self, account_id: _Optional[int] = ..., period: _Optional[_Union[_date_range_pb2.DateRange, _Mapping]] = ...) -> None: ...
 
 class SumCostsResponse(_message.Message):
-    __slots__ = ("account_name", "provider", "totals", "by_service")
+    __slots__ = ("account_name", "provider", "totals", "by_service", "first_cost_date")
     ACCOUNT_NAME_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     TOTALS_FIELD_NUMBER: _ClassVar[int]
     BY_SERVICE_FIELD_NUMBER: _ClassVar[int]
+    FIRST_COST_DATE_FIELD_NUMBER: _ClassVar[int]
     account_name: str
     provider: _provider_pb2.Provider
     totals: _containers.RepeatedCompositeFieldContainer[_money_pb2.Money]
     by_service: _containers.RepeatedCompositeFieldContainer[ServiceCost]
-    def __init__(self, account_name: _Optional[str] = ..., provider: _Optional[_Union[_provider_pb2.Provider, str]] = ..., totals: _Optional[_Iterable[_Union[_money_pb2.Money, _Mapping]]] = ..., by_service: _Optional[_Iterable[_Union[ServiceCost, _Mapping]]] = ...) -> None: ...
+    first_cost_date: str
+    def __init__(self, account_name: _Optional[str] = ..., provider: _Optional[_Union[_provider_pb2.Provider, str]] = ..., totals: _Optional[_Iterable[_Union[_money_pb2.Money, _Mapping]]] = ..., by_service: _Optional[_Iterable[_Union[ServiceCost, _Mapping]]] = ..., first_cost_date: _Optional[str] = ...) -> None: ...
 
 class ServiceCost(_message.Message):
     __slots__ = ("service", "amount")

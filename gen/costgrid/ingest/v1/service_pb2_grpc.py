@@ -61,6 +61,11 @@ class CloudAccountServiceStub:
                 request_serializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.DeleteCloudAccountRequest.SerializeToString,
                 response_deserializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.DeleteCloudAccountResponse.FromString,
                 _registered_method=True)
+        self.ArchiveCloudAccount = channel.unary_unary(
+                '/costgrid.ingest.v1.CloudAccountService/ArchiveCloudAccount',
+                request_serializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.ArchiveCloudAccountRequest.SerializeToString,
+                response_deserializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.ArchiveCloudAccountResponse.FromString,
+                _registered_method=True)
         self.TestConnection = channel.unary_unary(
                 '/costgrid.ingest.v1.CloudAccountService/TestConnection',
                 request_serializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.TestConnectionRequest.SerializeToString,
@@ -98,7 +103,19 @@ class CloudAccountServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteCloudAccount(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Removes the account and every cost it brought, from every figure: line items and
+        rollups go in the same transaction, `accounts.deleted` tells budgets and invoicing
+        (budgets drops the account's spend and anomalies; invoicing drops its DRAFT invoices;
+        issued invoices stay as issued). To keep the history, archive instead.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ArchiveCloudAccount(self, request, context):
+        """Stops the account for good (never synced again, credentials erased) while its cost
+        history stays in every figure, the account listed with `archived` set.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -137,6 +154,11 @@ def add_CloudAccountServiceServicer_to_server(servicer, server):
                     servicer.DeleteCloudAccount,
                     request_deserializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.DeleteCloudAccountRequest.FromString,
                     response_serializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.DeleteCloudAccountResponse.SerializeToString,
+            ),
+            'ArchiveCloudAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.ArchiveCloudAccount,
+                    request_deserializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.ArchiveCloudAccountRequest.FromString,
+                    response_serializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.ArchiveCloudAccountResponse.SerializeToString,
             ),
             'TestConnection': grpc.unary_unary_rpc_method_handler(
                     servicer.TestConnection,
@@ -281,6 +303,33 @@ class CloudAccountService:
             '/costgrid.ingest.v1.CloudAccountService/DeleteCloudAccount',
             costgrid_dot_ingest_dot_v1_dot_service__pb2.DeleteCloudAccountRequest.SerializeToString,
             costgrid_dot_ingest_dot_v1_dot_service__pb2.DeleteCloudAccountResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ArchiveCloudAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/costgrid.ingest.v1.CloudAccountService/ArchiveCloudAccount',
+            costgrid_dot_ingest_dot_v1_dot_service__pb2.ArchiveCloudAccountRequest.SerializeToString,
+            costgrid_dot_ingest_dot_v1_dot_service__pb2.ArchiveCloudAccountResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -33,6 +33,7 @@ class InvoiceSkipReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     INVOICE_SKIP_REASON_NO_COST: _ClassVar[InvoiceSkipReason]
     INVOICE_SKIP_REASON_ALREADY_EXISTS: _ClassVar[InvoiceSkipReason]
     INVOICE_SKIP_REASON_ALREADY_PAID: _ClassVar[InvoiceSkipReason]
+    INVOICE_SKIP_REASON_BEYOND_HISTORY_LIMIT: _ClassVar[InvoiceSkipReason]
 
 class DocumentFormat(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -51,6 +52,7 @@ INVOICE_SKIP_REASON_UNSPECIFIED: InvoiceSkipReason
 INVOICE_SKIP_REASON_NO_COST: InvoiceSkipReason
 INVOICE_SKIP_REASON_ALREADY_EXISTS: InvoiceSkipReason
 INVOICE_SKIP_REASON_ALREADY_PAID: InvoiceSkipReason
+INVOICE_SKIP_REASON_BEYOND_HISTORY_LIMIT: InvoiceSkipReason
 DOCUMENT_FORMAT_UNSPECIFIED: DocumentFormat
 DOCUMENT_FORMAT_PDF: DocumentFormat
 DOCUMENT_FORMAT_CSV: DocumentFormat
