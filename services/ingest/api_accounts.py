@@ -87,6 +87,12 @@ class CloudAccountApi(grpc_ingest.CloudAccountServiceServicer):
         await handlers.delete_account(self._deps, request.account_id)
         return pb.DeleteCloudAccountResponse()
 
+    async def ArchiveCloudAccount(
+        self, request: pb.ArchiveCloudAccountRequest, context: Ctx
+    ) -> pb.ArchiveCloudAccountResponse:
+        row = await handlers.archive_account(self._deps, request.account_id)
+        return pb.ArchiveCloudAccountResponse(cloud_account=to_proto(row))
+
     async def TestConnection(
         self, request: pb.TestConnectionRequest, context: Ctx
     ) -> pb.TestConnectionResponse:

@@ -125,6 +125,7 @@ class CostQueryApi(grpc_ingest.CostQueryServiceServicer):
                 pb.ServiceCost(service=service, amount=_money(m.amount, m.currency))
                 for service, m in totals.by_service
             ],
+            first_cost_date=totals.first_day.isoformat() if totals.first_day else "",
         )
 
 

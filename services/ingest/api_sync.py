@@ -12,6 +12,7 @@ from services.common.errors import InvalidArgument
 from services.common.wire import timestamp_proto as _stamp
 from services.ingest import handlers_sync as handlers
 from services.ingest.deps import Deps
+from services.ingest.domain.sync_skips import Skipped
 from services.ingest.events import date_range
 from services.ingest.repository_sync import JobRow, TaskRow
 
@@ -34,6 +35,17 @@ def _task(task: TaskRow) -> pb.SyncTask:
     )
 
 
+def skipped_proto(skipped: list[Skipped]) -> list[pb.SkippedAccount]:
+    return [
+        pb.SkippedAccount(
+            account_id=s.account_id,
+            account_name=s.account_name,
+            reason=cast(pb.SyncSkipReason, pb.SyncSkipReason.Value(f"SYNC_SKIP_REASON_{s.reason}")),
+        )
+        for s in skipped
+    ]
+
+
 def job_proto(job: JobRow, tasks: list[TaskRow]) -> pb.SyncJob:
     return pb.SyncJob(
         id=job.id,
@@ -43,6 +55,7 @@ def job_proto(job: JobRow, tasks: list[TaskRow]) -> pb.SyncJob:
         tasks=[_task(t) for t in tasks],
         create_time=_stamp(job.created_at),
         finish_time=_stamp(job.finished_at),
+        skipped=skipped_proto(job.skipped),
     )
 
 
@@ -53,12 +66,15 @@ class SyncApi(grpc_ingest.SyncServiceServicer):
     async def TriggerSync(
         self, request: pb.TriggerSyncRequest, context: Ctx
     ) -> pb.TriggerSyncResponse:
-        job_id, status = await handlers.trigger_sync(
+        started = await handlers.trigger_sync(
             self._deps, list(request.account_ids), request.days_back, request.request_id
         )
         return pb.TriggerSyncResponse(
-            job_id=job_id,
-            status=cast(pb.SyncJobStatus, pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{status}")),
+            job_id=started.job_id,
+            status=cast(
+                pb.SyncJobStatus, pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{started.status}")
+            ),
+            skipped=skipped_proto(started.skipped),
         )
 
     async def GetSyncJob(

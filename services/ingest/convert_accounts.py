@@ -91,4 +91,7 @@ def to_proto(row: AccountRow) -> pb.CloudAccount:
         create_time=_timestamp(row.created_at),
         update_time=_timestamp(row.updated_at),
         last_sync_time=_timestamp(row.last_synced_at),
+        demo=row.demo,
+        archived=row.archived,
+        archive_time=_timestamp(row.archived_at),
     )

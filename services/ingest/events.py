@@ -17,7 +17,13 @@ from costgrid.ingest.v1 import events_pb2
 from google.protobuf import timestamp_pb2, wrappers_pb2
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.messaging import COSTS_UPDATED, SYNC_COMPLETED, SYNC_FAILED, SYNC_TASKS
+from services.common.messaging import (
+    ACCOUNT_DELETED,
+    COSTS_UPDATED,
+    SYNC_COMPLETED,
+    SYNC_FAILED,
+    SYNC_TASKS,
+)
 from services.common.money import decimal_str
 from services.common.outbox import add_event
 from services.ingest.convert_accounts import provider_enum
@@ -135,6 +141,19 @@ async def sync_failed(
         message=text,
     )
     await add_event(session, SYNC_FAILED, message, owner.org_id, event_id)
+
+
+async def account_deleted(session: AsyncSession, owner: Owner, name: str) -> None:
+    event_id = uuid.uuid4()
+    message = events_pb2.CloudAccountDeleted(
+        event_id=str(event_id),
+        org_id=owner.org_id,
+        occurred_at=_now(),
+        account_id=owner.account_id,
+        account_name=name,
+        provider=provider_enum(owner.provider),  # type: ignore[arg-type]
+    )
+    await add_event(session, ACCOUNT_DELETED, message, owner.org_id, event_id)
 
 
 async def task_queued(session: AsyncSession, org_id: str, task_id: int) -> None:

@@ -1,8 +1,15 @@
 """Cloud account use cases, one transaction each. Admins manage accounts; everyone reads.
 
-Delete is soft: the row stays (deleted_at, inactive, credentials erased) so the account's
-cost history, rollups and past sync jobs keep their meaning for reports and invoices; the
-account is NOT_FOUND from then on and never synced again.
+Two ways to retire an account, never a half of one:
+- delete removes the account's costs (line items and rollups) in the same transaction and
+  announces `accounts.deleted`, so budgets and invoicing drop it too; the row itself stays,
+  inactive with credentials erased, only so past sync jobs still name it. It is NOT_FOUND
+  from then on.
+- archive stops it for good (never synced, credentials erased) and keeps its history in
+  every figure; it stays listed, marked archived, read-only, and can still be deleted.
+
+A sync storing into an account locks its row first (sync_runner), so a delete either waits
+for that sync and removes what it stored, or comes first and the sync stores nothing.
 """
 
 from __future__ import annotations
@@ -11,10 +18,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.common.caller import current_caller, require_role
-from services.common.errors import AlreadyExists, InvalidArgument, NotFound
+from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from services.common.pagination import decode_token, encode_token, page_size
+from services.ingest import events, secrets
 from services.ingest import repository_accounts as accounts
-from services.ingest import secrets
 from services.ingest.deps import Deps
 from services.ingest.domain.accounts import (
     AccountSpec,
@@ -23,6 +30,7 @@ from services.ingest.domain.accounts import (
     check_spec,
 )
 from services.ingest.repository_accounts import AccountRow
+from services.ingest.storage_chunks import Owner
 
 UPDATABLE = frozenset({"name", "settings", "endpoint", "active", "credentials"})
 
@@ -122,6 +130,8 @@ async def update_account(
         row = await accounts.get(session, caller.org_id, account_id, for_update=True)
         if row is None:
             raise _not_found(account_id)
+        if row.archived:
+            raise _archived(account_id)
         values: dict[str, Any] = {}
         if "name" in paths:
             values["name"] = check_name(changes.name, "cloud_account")
@@ -150,8 +160,33 @@ async def update_account(
     return updated
 
 
+def _archived(account_id: int) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"cloud account {account_id} is archived and read-only; delete it to remove it",
+        reason="ACCOUNT_ARCHIVED",
+        account_id=account_id,
+    )
+
+
 async def delete_account(deps: Deps, account_id: int) -> None:
     caller = require_role("admin")
     async with deps.db.transaction() as session:
-        if not await accounts.soft_delete(session, caller.org_id, account_id):
+        row = await accounts.get(session, caller.org_id, account_id, for_update=True)
+        if row is None:
             raise _not_found(account_id)
+        await accounts.soft_delete(session, caller.org_id, account_id)
+        await accounts.delete_costs(session, caller.org_id, account_id)
+        await events.account_deleted(session, Owner(row.org_id, row.id, row.provider), row.name)
+
+
+async def archive_account(deps: Deps, account_id: int) -> AccountRow:
+    """Idempotent: archiving an archived account keeps its first archive time."""
+    caller = require_role("admin")
+    async with deps.db.transaction() as session:
+        row = await accounts.get(session, caller.org_id, account_id, for_update=True)
+        if row is None:
+            raise _not_found(account_id)
+        await accounts.archive(session, caller.org_id, account_id)
+        archived = await accounts.get(session, caller.org_id, account_id)
+    assert archived is not None
+    return archived

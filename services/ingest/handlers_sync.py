@@ -8,6 +8,7 @@ tasks run, and a job that failed to commit leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,14 +21,21 @@ from services.ingest import repository_accounts as accounts
 from services.ingest import repository_sync as repo
 from services.ingest.deps import Deps
 from services.ingest.domain.sync import MANUAL, RUNNING, days_back_of, sync_window
+from services.ingest.domain.sync_skips import Skipped, partition
 from services.ingest.repository_accounts import AccountRow
 from services.ingest.repository_sync import JobRow, TaskRow
 
 
+@dataclass(frozen=True)
+class Started:
+    job_id: int
+    status: str  # RUNNING for a new job; a retry gets the first job's current status
+    skipped: list[Skipped]
+
+
 async def trigger_sync(
     deps: Deps, account_ids: Sequence[int], days_back: int, request_id: str
-) -> tuple[int, str]:
-    """(job id, status): RUNNING for a new job; a retry gets the first job's current status."""
+) -> Started:
     caller = require_role("member")
     days = days_back_of(days_back)
     async with deps.db.transaction() as session:
@@ -35,42 +43,64 @@ async def trigger_sync(
             replayed = await _replayed(session, caller.org_id, request_id)
             if replayed:
                 return replayed
-        targets = await _targets(session, caller.org_id, account_ids)
+        targets, skipped = await _targets(session, caller.org_id, account_ids)
         job_id = await start_job(
-            session, caller.org_id, targets, days, MANUAL, caller.principal, request_id or None
+            session,
+            caller.org_id,
+            targets,
+            days,
+            MANUAL,
+            caller.principal,
+            request_id or None,
+            skipped,
         )
         if job_id is None:  # a concurrent retry with the same request_id won
             replayed = await _replayed(session, caller.org_id, request_id)
             assert replayed is not None
             return replayed
-    return job_id, RUNNING
+    return Started(job_id, RUNNING, skipped)
 
 
-async def _replayed(session: AsyncSession, org_id: str, request_id: str) -> tuple[int, str] | None:
+async def _replayed(session: AsyncSession, org_id: str, request_id: str) -> Started | None:
     job_id = await repo.job_by_request(session, org_id, request_id)
     if job_id is None:
         return None
     job = await repo.get_job(session, org_id, job_id)
     assert job is not None
-    return job.id, job.status
+    return Started(job.id, job.status, job.skipped)
+
+
+async def every_account(
+    session: AsyncSession, org_id: str
+) -> tuple[list[AccountRow], list[Skipped]]:
+    """What a sync of every account syncs, and what it leaves out with the reason."""
+    return partition(await accounts.live(session, org_id))
 
 
 async def _targets(
     session: AsyncSession, org_id: str, account_ids: Sequence[int]
-) -> list[AccountRow]:
+) -> tuple[list[AccountRow], list[Skipped]]:
     if not account_ids:
-        rows = await accounts.syncable(session, org_id)
+        rows, skipped = await every_account(session, org_id)
         if not rows:
+            left_out = "; ".join(f"{s.account_name}: {s.reason.lower()}" for s in skipped)
             raise FailedPrecondition(
-                "this organization has no active cloud accounts to sync",
+                "this organization has no cloud accounts to sync"
+                + (f" (left out: {left_out})" if left_out else ""),
                 reason="NO_ACTIVE_ACCOUNTS",
             )
-        return rows
+        return rows, skipped
     rows = []
     for account_id in dict.fromkeys(account_ids):
         row = await accounts.get(session, org_id, account_id)
         if row is None:
             raise NotFound(f"cloud account {account_id} not found", account_id=account_id)
+        if row.archived:
+            raise FailedPrecondition(
+                f"cloud account {account_id} is archived and never synced again",
+                reason="ACCOUNT_ARCHIVED",
+                account_id=account_id,
+            )
         if not row.active:
             raise FailedPrecondition(
                 f"cloud account {account_id} is inactive; activate it to sync",
@@ -84,7 +114,7 @@ async def _targets(
                 account_id=account_id,
             )
         rows.append(row)
-    return rows
+    return rows, []
 
 
 async def start_job(
@@ -95,10 +125,11 @@ async def start_job(
     trigger: str,
     requested_by: str,
     request_id: str | None,
+    skipped: Sequence[Skipped] = (),
 ) -> int | None:
     window = sync_window(datetime.now(UTC).date(), days_back)
     job_id = await repo.insert_job(
-        session, org_id, trigger, days_back, window, requested_by, request_id
+        session, org_id, trigger, days_back, window, requested_by, request_id, skipped
     )
     if job_id is None:
         return None

@@ -89,6 +89,8 @@ class AccountTotals:
     provider: str
     totals: list[Money]
     by_service: list[tuple[str, Money]]
+    # The account's first day with cost, whatever the period: where its history starts.
+    first_day: date | None = None
 
 
 class CostQueries:
@@ -154,6 +156,7 @@ class CostQueries:
         async with self._db.transaction() as session:
             account = (await _check_accounts(session, org, [account_id]))[account_id]
             rows = await repo.service_sums(session, org, account_id, period)
+            first_day = await repo.first_cost_day(session, org, account_id)
         totals: dict[str, Decimal] = {}
         for _, currency, amount in rows:
             totals[currency] = totals.get(currency, fig.ZERO) + amount
@@ -163,6 +166,7 @@ class CostQueries:
             account.provider,
             [Money(totals[c], c) for c in sorted(totals)],
             [(service, Money(amount, currency)) for service, currency, amount in by_service],
+            first_day,
         )
 
 

@@ -60,11 +60,12 @@ class OverviewRow:
 
 
 async def accounts(session: AsyncSession, org_id: str) -> dict[int, AccountRow]:
-    """Every account the org ever had: deleted ones still name their past costs."""
+    """Every account the org ever had (a deleted one has no costs left, but invoicing may
+    still ask about it). An archived account's costs are labelled as such."""
     result = await session.execute(
         text(
-            "SELECT id, name, provider, deleted_at IS NOT NULL FROM cloud_accounts "
-            "WHERE org_id = :org"
+            "SELECT id, name || CASE WHEN archived_at IS NULL THEN '' ELSE ' (archived)' END,"
+            " provider, deleted_at IS NOT NULL FROM cloud_accounts WHERE org_id = :org"
         ),
         {"org": org_id},
     )
@@ -174,3 +175,12 @@ async def service_sums(
         {"org": org_id, "account": account_id, "start": period.start, "end": period.end},
     )
     return result.all()  # type: ignore[return-value]
+
+
+async def first_cost_day(session: AsyncSession, org_id: str, account_id: int) -> date | None:
+    """Read from the rollups' primary key (org, account, day, ...): one index probe."""
+    result = await session.execute(
+        text("SELECT min(day) FROM daily_rollups WHERE org_id = :org AND account_id = :account"),
+        {"org": org_id, "account": account_id},
+    )
+    return result.scalar_one()  # type: ignore[no-any-return]

@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.ingest.domain.sync_skips import partition
+
 _COLUMNS = (
     "id, org_id, name, provider, settings, credentials_sealed, endpoint, active, demo, "
-    "request_id, created_at, updated_at, last_synced_at, deleted_at"
+    "request_id, created_at, updated_at, last_synced_at, deleted_at, archived_at"
 )
 
 
@@ -33,10 +35,15 @@ class AccountRow:
     updated_at: datetime
     last_synced_at: datetime | None
     deleted_at: datetime | None
+    archived_at: datetime | None = None
 
     @property
     def has_credentials(self) -> bool:
         return bool(self.credentials_sealed)
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 def _row(r: Any) -> AccountRow:
@@ -55,6 +62,7 @@ def _row(r: Any) -> AccountRow:
         updated_at=r.updated_at,
         last_synced_at=r.last_synced_at,
         deleted_at=r.deleted_at,
+        archived_at=r.archived_at,
     )
 
 
@@ -145,16 +153,21 @@ async def page(
     return [_row(r) for r in rows]
 
 
-async def syncable(session: AsyncSession, org_id: str) -> list[AccountRow]:
-    """Active, not deleted, not generated demo data: what 'all accounts' means for a sync."""
+async def live(session: AsyncSession, org_id: str) -> list[AccountRow]:
+    """Every account not deleted (archived, inactive and demo ones included), by id."""
     rows = await session.execute(
         text(
             f"SELECT {_COLUMNS} FROM cloud_accounts WHERE org_id = :o AND deleted_at IS NULL "
-            "AND active AND NOT demo ORDER BY id"
+            "ORDER BY id"
         ),
         {"o": org_id},
     )
     return [_row(r) for r in rows]
+
+
+async def syncable(session: AsyncSession, org_id: str) -> list[AccountRow]:
+    """What a sync of every account syncs (see domain.sync_skips for what it leaves out)."""
+    return partition(await live(session, org_id))[0]
 
 
 async def update(session: AsyncSession, account_id: int, values: Mapping[str, Any]) -> None:
@@ -182,7 +195,8 @@ async def set_credentials(session: AsyncSession, account_id: int, sealed: str | 
 
 
 async def soft_delete(session: AsyncSession, org_id: str, account_id: int) -> bool:
-    """Keeps the row (and its costs) for history; credentials are dropped for good."""
+    """The row stays (past sync jobs name it; ids are never reused); credentials go for good.
+    Its costs are removed by `delete_costs`."""
     result = await session.execute(
         text(
             "UPDATE cloud_accounts SET deleted_at = now(), active = false, "
@@ -192,6 +206,26 @@ async def soft_delete(session: AsyncSession, org_id: str, account_id: int) -> bo
         {"o": org_id, "i": account_id},
     )
     return result.first() is not None
+
+
+async def delete_costs(session: AsyncSession, org_id: str, account_id: int) -> None:
+    """Every line item and rollup of the account (daily_account_totals follows by trigger)."""
+    for table in ("cost_line_items", "daily_rollups", "daily_tag_rollups"):
+        await session.execute(
+            text(f"DELETE FROM {table} WHERE org_id = :o AND account_id = :i"),
+            {"o": org_id, "i": account_id},
+        )
+
+
+async def archive(session: AsyncSession, org_id: str, account_id: int) -> None:
+    """Never synced again, so the credentials have no use left; the costs stay."""
+    await session.execute(
+        text(
+            "UPDATE cloud_accounts SET archived_at = coalesce(archived_at, now()), active = false, "
+            "credentials_sealed = NULL, updated_at = now() WHERE org_id = :o AND id = :i"
+        ),
+        {"o": org_id, "i": account_id},
+    )
 
 
 async def mark_synced(session: AsyncSession, account_id: int) -> None:
@@ -204,7 +238,8 @@ async def orgs_with_syncable_accounts(session: AsyncSession) -> list[str]:
     rows = await session.execute(
         text(
             "SELECT DISTINCT org_id FROM cloud_accounts "
-            "WHERE deleted_at IS NULL AND active AND NOT demo ORDER BY org_id"
+            "WHERE deleted_at IS NULL AND archived_at IS NULL AND active AND NOT demo "
+            "ORDER BY org_id"
         )
     )
     return [r.org_id for r in rows]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest.domain.cost_items import DateWindow
 from services.ingest.domain.sync import QUEUED, RUNNING, job_status
+from services.ingest.domain.sync_skips import Skipped
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class JobRow:
     status: str
     created_at: datetime
     finished_at: datetime | None
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,10 @@ class TaskRow:
         return DateWindow(self.window_start, self.window_end)
 
 
-_JOB = "id, org_id, trigger, days_back, window_start, window_end, status, created_at, finished_at"
+_JOB = (
+    "id, org_id, trigger, days_back, window_start, window_end, status, created_at, finished_at, "
+    "skipped"
+)
 _TASK = (
     "t.id, t.job_id, t.org_id, t.account_id, a.name AS account_name, t.status, t.window_start, "
     "t.window_end, t.rows, t.attempts, t.error_reason, t.error, t.started_at, t.finished_at"
@@ -57,7 +64,9 @@ _TASK = (
 
 
 def _job(r: Any) -> JobRow:
-    return JobRow(**{k: getattr(r, k) for k in JobRow.__dataclass_fields__})
+    values = {k: getattr(r, k) for k in JobRow.__dataclass_fields__}
+    values["skipped"] = [Skipped(**entry) for entry in r.skipped or []]
+    return JobRow(**values)
 
 
 def _task(r: Any) -> TaskRow:
@@ -81,13 +90,15 @@ async def insert_job(
     window: DateWindow,
     requested_by: str,
     request_id: str | None,
+    skipped: Sequence[Skipped] = (),
 ) -> int | None:
     """None when a concurrent retry with the same request_id committed first."""
     return (
         await session.execute(
             text(
                 "INSERT INTO sync_jobs (org_id, trigger, days_back, window_start, window_end, "
-                "status, requested_by, request_id) VALUES (:o, :t, :d, :s, :e, :st, :by, :r) "
+                "status, requested_by, request_id, skipped) "
+                "VALUES (:o, :t, :d, :s, :e, :st, :by, :r, CAST(:sk AS jsonb)) "
                 "ON CONFLICT (org_id, request_id) WHERE request_id IS NOT NULL DO NOTHING "
                 "RETURNING id"
             ),
@@ -100,6 +111,7 @@ async def insert_job(
                 "st": RUNNING,
                 "by": requested_by,
                 "r": request_id,
+                "sk": json.dumps([asdict(entry) for entry in skipped]),
             },
         )
     ).scalar_one_or_none()

@@ -17,7 +17,7 @@ from services.common.logging import get_logger
 from services.ingest import repository_accounts as accounts
 from services.ingest.deps import Deps
 from services.ingest.domain.sync import SCHEDULED
-from services.ingest.handlers_sync import start_job
+from services.ingest.handlers_sync import every_account, start_job
 
 log = get_logger(__name__)
 
@@ -44,11 +44,18 @@ async def run_due(deps: Deps) -> list[int]:
         async with deps.db.transaction() as session:
             if not await _take_if_due(session, org_id, deps.config.sync_interval_seconds):
                 continue
-            targets = await accounts.syncable(session, org_id)
+            targets, skipped = await every_account(session, org_id)
             if not targets:
                 continue
             job_id = await start_job(
-                session, org_id, targets, deps.config.sync_days_back, SCHEDULED, "scheduler", None
+                session,
+                org_id,
+                targets,
+                deps.config.sync_days_back,
+                SCHEDULED,
+                "scheduler",
+                None,
+                skipped,
             )
             await session.execute(
                 text("UPDATE sync_schedules SET last_job_id = :j WHERE org_id = :o"),

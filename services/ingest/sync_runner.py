@@ -64,8 +64,14 @@ def owner_of(account: AccountRow) -> Owner:
 async def load_account(deps: Deps, task: TaskRow) -> AccountRow:
     async with deps.db.transaction() as session:
         account = await accounts.get(session, task.org_id, task.account_id)
+    return runnable(account, task.account_id)
+
+
+def runnable(account: AccountRow | None, account_id: int) -> AccountRow:
     if account is None:
-        raise TaskUnrunnable("ACCOUNT_DELETED", f"cloud account {task.account_id} was deleted")
+        raise TaskUnrunnable("ACCOUNT_DELETED", f"cloud account {account_id} was deleted")
+    if account.archived:
+        raise TaskUnrunnable("ACCOUNT_ARCHIVED", f"cloud account {account.id} is archived")
     if not account.active:
         raise TaskUnrunnable("ACCOUNT_INACTIVE", f"cloud account {account.id} is inactive")
     if account.demo:
@@ -140,6 +146,10 @@ async def run_task(deps: Deps, task: TaskRow, worker: uuid.UUID) -> Outcome:
     async with deps.db.transaction() as session:
         if not await repo.lock_owned(session, task.id, worker):
             raise LeaseLost(f"task {task.id} was taken over by another worker")
+        # Held to the commit: a delete or archive of the account waits for this sync, or
+        # came first and this sync stores nothing.
+        locked = await accounts.get(session, task.org_id, task.account_id, for_update=True)
+        runnable(locked, task.account_id)
         result = await store_in(session, account, window, produce)
         done = result.window or task.window
         await repo.finish_task(session, task.id, SUCCEEDED, result.rows, done)
