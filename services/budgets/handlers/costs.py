@@ -54,6 +54,9 @@ async def on_costs_updated(session: AsyncSession, event: Event, today: date) -> 
         log.error("costs_updated.malformed", event_id=event.id, error=str(exc))
         return
     account, provider = message.account_id, int(message.provider)
+    if await costs.is_deleted(session, org_id, account):
+        log.info("costs_updated.account_deleted", event_id=event.id, account_id=account)
+        return
     await costs.upsert_account(session, org_id, account, message.account_name, provider)
     await costs.replace_days(session, org_id, account, window, rows)
     await detect(session, org_id, account, window)

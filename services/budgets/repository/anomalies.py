@@ -114,6 +114,15 @@ async def delete(session: AsyncSession, anomaly_id: int) -> None:
     await session.execute(text("DELETE FROM anomalies WHERE id = :i"), {"i": anomaly_id})
 
 
+async def delete_account(session: AsyncSession, org_id: str, account_id: int) -> int:
+    """Every anomaly of the account, dismissed ones too: the costs they were about are gone."""
+    result = await session.execute(
+        text("DELETE FROM anomalies WHERE org_id = :o AND account_id = :a RETURNING id"),
+        {"o": org_id, "a": account_id},
+    )
+    return len(result.all())
+
+
 async def get(
     session: AsyncSession, org_id: str, anomaly_id: int, for_update: bool = False
 ) -> AnomalyRow | None:

@@ -36,6 +36,46 @@ async def upsert_account(
     )
 
 
+async def mark_deleted(
+    session: AsyncSession, org_id: str, account_id: int, name: str, provider: int
+) -> tuple[date, date] | None:
+    """Drops every day of the account and remembers it was deleted; returns the span of days
+    it had (None: none)."""
+    await session.execute(
+        text(
+            "INSERT INTO accounts (org_id, account_id, name, provider, deleted_at) "
+            "VALUES (:o, :a, :n, :p, now()) ON CONFLICT (org_id, account_id) "
+            "DO UPDATE SET deleted_at = coalesce(accounts.deleted_at, now())"
+        ),
+        {"o": org_id, "a": account_id, "n": name, "p": provider},
+    )
+    span = (
+        (
+            await session.execute(
+                text("DELETE FROM daily_costs WHERE org_id = :o AND account_id = :a RETURNING day"),
+                {"o": org_id, "a": account_id},
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return (min(span), max(span)) if span else None
+
+
+async def is_deleted(session: AsyncSession, org_id: str, account_id: int) -> bool:
+    return bool(
+        (
+            await session.execute(
+                text(
+                    "SELECT deleted_at IS NOT NULL FROM accounts "
+                    "WHERE org_id = :o AND account_id = :a"
+                ),
+                {"o": org_id, "a": account_id},
+            )
+        ).scalar_one_or_none()
+    )
+
+
 async def replace_days(
     session: AsyncSession,
     org_id: str,
