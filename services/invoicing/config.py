@@ -23,8 +23,9 @@ class InvoicingConfig(BaseSettings):
 
     # How often PENDING invoices past their due date are turned OVERDUE.
     overdue_interval_seconds: float = 3600.0
-    # GenerateHistoricalInvoices looks this many months back from the current one.
-    historical_months: int = 12
+    # GenerateHistoricalInvoices covers every month from an account's first month with cost,
+    # but never more than this many months before the current one (a safety cap).
+    historical_months: int = 120
     # Invoices turned OVERDUE per transaction.
     overdue_batch: int = 200
 

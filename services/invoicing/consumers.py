@@ -17,7 +17,7 @@ from services.common.inbox import Event, Subscription
 from services.common.logging import get_logger
 from services.common.messaging import PERIOD_CLOSED
 from services.common.money import parse_currency, parse_decimal
-from services.invoicing import events, repository
+from services.invoicing import consumers_accounts, events, repository
 from services.invoicing.config import Deps
 from services.invoicing.domain.metering import StatementLine, statement_lines
 from services.invoicing.domain.model import (
@@ -103,4 +103,7 @@ def period_closed_handler(deps: Deps):  # type: ignore[no-untyped-def]
 
 
 def subscriptions(deps: Deps) -> list[Subscription]:
-    return [Subscription(DURABLE, PERIOD_CLOSED, period_closed_handler(deps))]
+    return [
+        Subscription(DURABLE, PERIOD_CLOSED, period_closed_handler(deps)),
+        *consumers_accounts.subscriptions(),
+    ]

@@ -10,7 +10,7 @@ from services.common.caller import current_caller, require_role
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.money import minor_units
 from services.common.pagination import decode_token, encode_token, page_size
-from services.invoicing import repository
+from services.invoicing import removal, repository
 from services.invoicing.config import Deps
 from services.invoicing.domain.model import Invoice, Status
 from services.invoicing.repository import ListFilter
@@ -134,10 +134,5 @@ async def delete_invoice(deps: Deps, invoice_id: int) -> None:
         invoice = await repository.get(session, org_id, invoice_id)
         if invoice is None:
             raise _not_found(invoice_id)
-        last = await repository.lock_counter(session, org_id, invoice.period_year)
-        deleted = await repository.delete(session, org_id, invoice_id)
-        if deleted is None:
+        if not await removal.remove(session, org_id, invoice_id, invoice.period_year):
             raise _not_found(invoice_id)
-        year, sequence = deleted
-        if sequence == last:
-            await repository.set_counter(session, org_id, year, last - 1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,7 +33,7 @@ from services.invoicing.domain.model import (
 from services.invoicing.domain.periods import (
     generation_status,
     month_range,
-    recent_months,
+    months_since,
     validate_month,
 )
 from services.invoicing.domain.pricing import ServiceCost, cost_invoice_lines, total
@@ -78,24 +79,25 @@ async def generate_invoices(deps: Deps, year: int, month: int, overwrite: bool) 
 
 
 async def generate_historical(deps: Deps) -> Report:
+    """Every month with cost data, from each account's first month with cost (ingest says
+    which), up to the configured limit of months back."""
     org_id = require_role("member").org_id
     today = deps.today()
-    months = recent_months(today, deps.config.historical_months)
-    window = month_range(*months[0])[0], month_range(*months[-1])[1]
+    limit = deps.config.historical_months
     report = Report()
     for account in await deps.ingest.active_accounts():
-        if not _has_cost(await deps.ingest.sum_costs(account.id, *window)):
+        first = await deps.ingest.sum_costs(account.id, *month_range(today.year, today.month))
+        if first.first_day is None:
             report.skipped.append(
                 Outcome(
-                    account.id,
-                    account.name,
-                    0,
-                    0,
-                    skip_reason=SkipReason.NO_COST,
-                    detail=f"no cost from {window[0]} to {window[1]}",
+                    account.id, account.name, 0, 0, skip_reason=SkipReason.NO_COST,
+                    detail="no cost data at all",
                 )
-            )
+            )  # fmt: skip
             continue
+        months = months_since(first.first_day, today, limit)
+        if (first.first_day.year, first.first_day.month) < months[0]:
+            report.skipped.append(_beyond_limit(account, first.first_day, months[0], limit))
         for year, month in months:
             summary = await deps.ingest.sum_costs(account.id, *month_range(year, month))
 
@@ -106,8 +108,18 @@ async def generate_historical(deps: Deps) -> Report:
     return report
 
 
-def _has_cost(summary: CostSummary) -> bool:
-    return any(amount != 0 for amount in summary.totals.values())
+def _beyond_limit(account: Account, first: date, oldest: tuple[int, int], limit: int) -> Outcome:
+    return Outcome(
+        account.id,
+        account.name,
+        first.year,
+        first.month,
+        skip_reason=SkipReason.BEYOND_HISTORY_LIMIT,
+        detail=(
+            f"cost from {first:%Y-%m}; months before {oldest[0]}-{oldest[1]:02d} are more than "
+            f"COSTGRID_INVOICING_HISTORICAL_MONTHS={limit} months back and were not generated"
+        ),
+    )
 
 
 def _costs(summary: CostSummary, currency: str) -> list[ServiceCost]:

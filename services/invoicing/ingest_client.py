@@ -32,6 +32,8 @@ class Account:
 @dataclass
 class CostSummary:
     account_name: str
+    # The account's first day with any cost, whatever the period asked; None: no cost ever.
+    first_day: date | None = None
     # Per currency: the total and the per-service amounts, full precision.
     totals: dict[str, Decimal] = field(default_factory=dict)
     by_service: dict[str, list[ServiceCost]] = field(default_factory=dict)
@@ -79,7 +81,8 @@ class IngestClient:
                 timeout=TIMEOUT_SECONDS,
             )
         )
-        summary = CostSummary(response.account_name)
+        first = response.first_cost_date
+        summary = CostSummary(response.account_name, date.fromisoformat(first) if first else None)
         for total in response.totals:
             currency = parse_currency(total.currency_code, "ingest.totals.currency_code")
             summary.totals[currency] = parse_decimal(total.amount, "ingest.totals.amount")

@@ -107,6 +107,20 @@ async def find_by_statement(session: AsyncSession, org_id: str, statement_id: in
     ).scalar_one_or_none()
 
 
+async def cloud_drafts(
+    session: AsyncSession, org_id: str, account_id: int
+) -> list[tuple[int, int]]:
+    """(id, period year) of the account's cloud-cost invoices not issued yet."""
+    rows = await session.execute(
+        text(
+            "SELECT id, period_year FROM invoices WHERE org_id = :o AND account_id = :a "
+            "AND source = 'CLOUD_COSTS' AND status = 'DRAFT' ORDER BY id"
+        ),
+        {"o": org_id, "a": account_id},
+    )
+    return [(r.id, r.period_year) for r in rows]
+
+
 async def lock_counter(session: AsyncSession, org_id: str, year: int) -> int:
     """Locks the (org, year) counter until the transaction ends; returns the last number used.
 

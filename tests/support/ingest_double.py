@@ -143,6 +143,7 @@ class CostQueryDouble(ingest_grpc.CostQueryServiceServicer):
         end = date.fromisoformat(request.period.end_date)
         totals: dict[str, Decimal] = {}
         by_service: dict[tuple[str, str], Decimal] = {}
+        days = [row.day for row in self._data.costs if row.account_id == account.id]
         for row in self._data.costs:
             if row.account_id == account.id and start <= row.day <= end:
                 totals[row.currency] = totals.get(row.currency, Decimal(0)) + row.amount
@@ -161,6 +162,7 @@ class CostQueryDouble(ingest_grpc.CostQueryServiceServicer):
                 )
                 for (service, c), a in sorted(by_service.items(), key=lambda kv: -kv[1])
             ],
+            first_cost_date=min(days).isoformat() if days else "",
         )
 
 

@@ -27,6 +27,7 @@ class SkipReason(StrEnum):
     NO_COST = "NO_COST"
     ALREADY_EXISTS = "ALREADY_EXISTS"
     ALREADY_PAID = "ALREADY_PAID"
+    BEYOND_HISTORY_LIMIT = "BEYOND_HISTORY_LIMIT"
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,13 @@ def recent_months(today: date, count: int) -> list[tuple[int, int]]:
     return [shift_month(today.year, today.month, -n) for n in range(count, -1, -1)]
 
 
+def months_since(first: date, today: date, limit: int) -> list[tuple[int, int]]:
+    """Every month from `first`'s to the current one, oldest first, but at most the current
+    month and `limit` before it."""
+    back = min(max(months_ago(first.year, first.month, today), 0), limit)
+    return recent_months(today, back)
+
+
 def generation_status(year: int, month: int, today: date) -> Status:
     """The current month is still accumulating cost; an ended one is billed."""
     age = months_ago(year, month, today)
