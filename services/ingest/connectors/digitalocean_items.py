@@ -29,6 +29,26 @@ _EXACT = Context(prec=60)  # wide enough that amount * microseconds never rounds
 _REGION_SLUG = re.compile(r"\b(nyc[1-3]|sfo[1-3]|ams[23]|sgp1|lon1|fra1|tor1|blr1|syd1|atl1)\b")
 
 
+# FOCUS ChargeCategory from what the item says of itself: its `category` (godo's invoice
+# item and the CSV export carry one, e.g. "iaas") or `product` (tax arrives as the product
+# "Taxes"); credits and refunds may also be named only in the description, and any negative
+# amount is a credit whatever its words.
+_TAX = re.compile(r"\b(tax|taxes|vat|gst)\b")
+_CREDIT = re.compile(r"\b(credits?|refunds?|promo|promotional)\b")
+_ADJUSTMENT = re.compile(r"\badjustments?\b")
+
+
+def charge_category(item: Mapping[str, Any], amount: Decimal) -> str:
+    marks = f"{item.get('category') or ''} {item.get('product') or ''}".lower()
+    if _TAX.search(marks):
+        return "Tax"
+    if amount < 0 or _CREDIT.search(f"{marks} {item.get('description') or ''}".lower()):
+        return "Credit"
+    if _ADJUSTMENT.search(marks):
+        return "Adjustment"
+    return "Usage"
+
+
 def parse_amount(value: Any, where: str) -> Decimal:
     if not isinstance(value, str | int):
         raise ProviderResponseError(f"DigitalOcean {where}: amount {value!r} is not a number")
@@ -96,7 +116,7 @@ def daily_rows(
     project = str(item.get("project_name") or "")
     resource = str(item.get("resource_uuid") or item.get("resource_id") or "")
     region = _region(item)
-    category = "Credit" if amount < 0 else "Usage"
+    category = charge_category(item, amount)
     for day, share in prorate(amount, start, end):
         if window.start <= day <= window.end:
             yield CostLineItem(
