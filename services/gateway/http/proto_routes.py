@@ -196,12 +196,15 @@ def route(
     example: dict[str, Any] | None = None,
     tag: str = "",
     variant: str = "",
+    description: str = "",
     **options: Any,
 ) -> None:
     """`route(router, "GET /budgets/{budget_id}", "viewer", rpc, "Get a budget", unwrap=...)`."""
     method, path = spec.split(" ", 1)
     name = f"{rpc.service}.{rpc.method}" + (f"#{variant}" if variant else "")
-    info = RouteInfo(method, path, role, rpc.owner, name, summary, status, example, tag)
+    info = RouteInfo(
+        method, path, role, rpc.owner, name, summary, status, example, tag, description
+    )
     proto_route(router, info, rpc, **options)
 
 

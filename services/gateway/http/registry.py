@@ -58,6 +58,8 @@ class RouteInfo:
     # A valid request body (tests and docs); the role and isolation suites send it.
     example: dict[str, Any] | None = None
     tag: str = ""
+    # The route's longer description in the OpenAPI document, where the summary is not enough.
+    description: str = ""
 
     @property
     def path_params(self) -> list[str]:
@@ -97,6 +99,7 @@ class Router:
             response_model=response_model,
             response_class=response_class,
             summary=info.summary,
+            description=info.description or None,
             tags=[info.tag or info.service],
             operation_id=info.operation_id,
             responses=_ERRORS,

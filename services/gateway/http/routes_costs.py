@@ -31,9 +31,19 @@ class SyncBody(BaseModel):
     account_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = None
 
 
+class SkippedAccount(BaseModel):
+    account_id: int
+    account_name: str
+    reason: Literal["demo", "inactive", "archived"]
+
+
 class SyncStarted(BaseModel):
     job_id: int
     status: str
+    skipped: list[SkippedAccount] = Field(
+        description="Accounts a sync of every account left out, and why (empty when "
+        "`account_ids` names the accounts)"
+    )
 
 
 class Span(BaseModel):
@@ -133,7 +143,10 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
         )
         answer = await call(request, "ingest", ingest_grpc.SyncServiceStub, "TriggerSync", message)
         status = protojson.enum_name(ingest_pb.SyncJobStatus.DESCRIPTOR, answer.status)
-        return DecimalJSONResponse({"job_id": answer.job_id, "status": status}, status_code=202)
+        skipped = [protojson.to_json(s) for s in answer.skipped]
+        return DecimalJSONResponse(
+            {"job_id": answer.job_id, "status": status, "skipped": skipped}, status_code=202
+        )
 
     r.add(sync_info, trigger_sync, SyncStarted)
     route(r, "GET /costs/sync", "viewer", _sync("ListSyncJobs"), "Sync jobs, newest first",

@@ -42,6 +42,20 @@ DRAFT_EXAMPLE = {
         "credentials": {"digitalocean": {"token": "example"}},
     }
 }
+DELETE_ACCOUNT = (
+    "Removes the account and its costs from every figure, at once: overview, trends, "
+    "breakdowns, budget spend, forecasts and anomalies stop counting it, and invoices not "
+    "issued yet (drafts) that bill it are removed; issued invoices are documents and stay as "
+    "issued. Its past sync jobs still name it. This cannot be undone: to stop syncing an "
+    "account but keep its history, archive it instead (`POST .../archive`)."
+)
+ARCHIVE_ACCOUNT = (
+    "Stops the account for good: it is never synced again (a sync of every account lists it "
+    "as skipped, `archived`) and its stored credentials are erased. Its cost history stays in "
+    'every figure, where its name reads "<name> (archived)"; the account stays listed with '
+    "`archived: true` and `archive_time`, and is read-only (updates answer 409). Archiving "
+    "twice changes nothing. Delete it later to remove its costs too."
+)
 BUDGET_EXAMPLE = {
     "name": "Monthly AWS",
     "amount": {"amount": 5000, "currency": "USD"},
@@ -67,7 +81,11 @@ def add_account_routes(r: Router) -> None:
           path_fields={"account_id": "cloud_account.id"}, body="cloud_account",
           extra_body=("credentials",), mask=True, unwrap="cloud_account", **kw)
     route(r, "DELETE /cloud-accounts/{account_id}", "admin", _accounts("DeleteCloudAccount"),
-          "Delete a cloud account", status=204, **kw)
+          "Delete a cloud account and every cost it brought", status=204,
+          description=DELETE_ACCOUNT, **kw)
+    route(r, "POST /cloud-accounts/{account_id}/archive", "admin",
+          _accounts("ArchiveCloudAccount"), "Archive a cloud account: no more syncs, history kept",
+          example={}, body="", unwrap="cloud_account", description=ARCHIVE_ACCOUNT, **kw)
     route(r, "POST /cloud-accounts/{account_id}/test-connection", "admin",
           _accounts("TestConnection"), "Test a stored account's connection", example={},
           variant="stored", body="", **kw)

@@ -46,6 +46,9 @@ OUTPUT_ONLY = frozenset(
         "detect_time",
         "dismiss_time",
         "close_time",
+        "demo",
+        "archived",
+        "archive_time",
     }
 )
 
