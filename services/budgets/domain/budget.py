@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from services.budgets.domain.periods import PeriodKind
@@ -86,3 +86,11 @@ class Budget:
     spec: BudgetSpec
     create_time: datetime
     update_time: datetime
+    # The UTC day it was created, by the service's clock.
+    created_on: date
+
+
+def exists_in(budget: Budget, period: tuple[date, date]) -> bool:
+    """Whether the budget existed during the period: only then can it alert for it, so a
+    re-sync of months before it was created stays quiet."""
+    return period[1] >= budget.created_on

@@ -9,7 +9,7 @@ from costgrid.budgets.v1 import service_pb2 as pb
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.budgets import convert
-from services.budgets.domain.budget import Budget
+from services.budgets.domain.budget import Budget, exists_in
 from services.budgets.domain.forecast import MAX_HISTORY_DAYS
 from services.budgets.domain.periods import period_of, previous_period
 from services.budgets.domain.status import Status, budget_status, levels_reached, percent_of
@@ -42,12 +42,13 @@ async def evaluate(
     session: AsyncSession, org_id: str, budget: Budget, today: date, touched: tuple[date, date]
 ) -> None:
     """Fires what spend in the current period (and the previous one, if late data revised
-    it) has reached. Periods older than that are history, not news."""
+    it) has reached. Periods older than that are history, not news, and so are periods
+    that ended before the budget existed."""
     for start, end in {
         period_of(budget.spec.period, today),
         previous_period(budget.spec.period, today),
     }:
-        if touched[0] <= end and touched[1] >= start:
+        if touched[0] <= end and touched[1] >= start and exists_in(budget, (start, end)):
             current = start <= today <= end
             await _evaluate_period(session, org_id, budget, min(today, end), current)
 

@@ -28,7 +28,7 @@ async def create(deps: Deps, spec: BudgetSpec, request_id: str) -> Standing:
     async with deps.db.transaction() as session:
         budget = await repo.by_request(session, org, request_id) if request_id else None
         if budget is None:
-            budget = await repo.insert(session, org, spec, request_id or None)
+            budget = await repo.insert(session, org, spec, request_id or None, today)
             if budget is None:  # a concurrent retry with the same request id won
                 budget = await repo.by_request(session, org, request_id)
                 assert budget is not None

@@ -14,7 +14,7 @@ from services.budgets.domain.periods import PeriodKind
 
 _COLUMNS = (
     "id, name, amount, currency, period, threshold_percent, account_ids, provider, services, "
-    "alert_on_forecast, create_time, update_time"
+    "alert_on_forecast, create_time, update_time, created_on"
 )
 
 
@@ -28,7 +28,7 @@ def _budget(row: Row[Any]) -> Budget:
         Scope(tuple(row.account_ids), row.provider, tuple(row.services)),
         row.alert_on_forecast,
     )
-    return Budget(row.id, spec, row.create_time, row.update_time)
+    return Budget(row.id, spec, row.create_time, row.update_time, row.created_on)
 
 
 def _values(spec: BudgetSpec) -> dict[str, Any]:
@@ -46,18 +46,19 @@ def _values(spec: BudgetSpec) -> dict[str, Any]:
 
 
 async def insert(
-    session: AsyncSession, org_id: str, spec: BudgetSpec, request_id: str | None
+    session: AsyncSession, org_id: str, spec: BudgetSpec, request_id: str | None, today: date
 ) -> Budget | None:
     """None when a budget with this request id exists already."""
     row = (
         await session.execute(
             text(
                 "INSERT INTO budgets (org_id, name, amount, currency, period, threshold_percent, "
-                "account_ids, provider, services, alert_on_forecast, request_id) VALUES "
-                "(:o, :name, :amount, :currency, :period, :threshold, :accounts, :provider, "
-                f":services, :forecast, :r) ON CONFLICT DO NOTHING RETURNING {_COLUMNS}"
+                "account_ids, provider, services, alert_on_forecast, request_id, created_on) "
+                "VALUES (:o, :name, :amount, :currency, :period, :threshold, :accounts, "
+                ":provider, :services, :forecast, :r, :created_on) ON CONFLICT DO NOTHING "
+                f"RETURNING {_COLUMNS}"
             ),
-            {"o": org_id, "r": request_id, **_values(spec)},
+            {"o": org_id, "r": request_id, "created_on": today, **_values(spec)},
         )
     ).first()
     return _budget(row) if row else None

@@ -120,3 +120,15 @@ async def test_forecast_alert_fires_when_projected_spend_crosses_before_actual_d
         (W, pb.BUDGET_ALERT_BASIS_FORECAST, "930.00"),
         (C, pb.BUDGET_ALERT_BASIS_FORECAST, "930.00"),
     ]
+
+
+async def test_a_budget_created_in_april_never_alerts_for_a_resynced_march(tenant, clock):
+    clock.day = date(2025, 4, 3)
+    stubs = tenant.stubs()
+    b = (await stubs.budgets.CreateBudget(pb.CreateBudgetRequest(budget=budget("100")))).budget
+    await tenant.send(10, (MARCH[0], MARCH[-1]), [(d, "VM", "", "20") for d in MARCH])  # 200
+    await tenant.send(10, (APRIL[0], APRIL[2]), [(d, "VM", "", "30") for d in APRIL[:3]])  # 90
+    alerts = (
+        await stubs.budgets.ListBudgetAlerts(pb.ListBudgetAlertsRequest(budget_id=b.id))
+    ).budget_alerts
+    assert [(a.level, a.period.start_date) for a in alerts] == [(W, "2025-04-01")]
