@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.caller import current_caller
+from services.common.cost_days import last_day_counted
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
 from services.common.money import Money
@@ -99,9 +100,11 @@ class CostQueries:
         self._today = today
 
     async def overview(self, as_of_date: str) -> Overview:
-        periods = q.overview_periods(q.parse_day(as_of_date, "as_of_date", self._today()))
+        as_of = q.parse_day(as_of_date, "as_of_date", self._today())
         org = current_caller().org_id
         async with self._db.transaction() as session:
+            last = await repo.last_cost_day(session, org, as_of)
+            periods = q.overview_periods(as_of, last_day_counted(as_of, last))
             known = await repo.accounts(session, org)
             rows = await repo.overview_sums(
                 session, org, periods.current, periods.last_month, periods.last_month_same_days

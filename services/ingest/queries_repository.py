@@ -72,6 +72,15 @@ async def accounts(session: AsyncSession, org_id: str) -> dict[int, AccountRow]:
     return {row[0]: AccountRow(*row) for row in result}
 
 
+async def last_cost_day(session: AsyncSession, org_id: str, as_of: date) -> date | None:
+    """The org's last day with cost data, on or before `as_of`."""
+    result = await session.execute(
+        text("SELECT max(day) FROM daily_account_totals WHERE org_id = :org AND day <= :as_of"),
+        {"org": org_id, "as_of": as_of},
+    )
+    return result.scalar_one()
+
+
 async def overview_sums(
     session: AsyncSession, org_id: str, current: Period, last_month: Period, same_days: Period
 ) -> list[OverviewRow]:

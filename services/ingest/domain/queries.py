@@ -60,7 +60,9 @@ class Filters:
 
 @dataclass(frozen=True, slots=True)
 class OverviewPeriods:
-    current: Period  # first of the month to as_of
+    # First of the month to the last day counted; empty (ends the day before it starts)
+    # while the month has no day counted yet.
+    current: Period
     last_month: Period  # the whole previous month
     # The same days of last month as `current` covers of this one (like-for-like).
     last_month_same_days: Period
@@ -128,11 +130,15 @@ def month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def overview_periods(as_of: date) -> OverviewPeriods:
-    current = Period(month_start(as_of), as_of)
-    last_end = current.start - timedelta(days=1)
+def overview_periods(as_of: date, counted_through: date | None = None) -> OverviewPeriods:
+    """`counted_through`: the last day counted (services.common.cost_days); None counts
+    every day to `as_of`."""
+    start = month_start(as_of)
+    last = min(as_of, counted_through or as_of)
+    current = Period(start, max(last, start - timedelta(days=1)))
+    last_end = start - timedelta(days=1)
     last_month = Period(month_start(last_end), last_end)
-    # Days 1..d of last month, where d is today's day of the month, capped at its length.
+    # Days 1..d of last month, where d is the days counted this month, capped at its length.
     same_end = last_month.start + timedelta(days=min(current.days, last_month.days) - 1)
     return OverviewPeriods(current, last_month, Period(last_month.start, same_end))
 

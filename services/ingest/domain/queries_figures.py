@@ -63,12 +63,13 @@ def run_rate(
 ) -> RunRate:
     """Daily average, run-rate projection and a like-for-like month-over-month change.
 
-    The change compares daily rates over the same days of both months (days 1..d), so
+    `current` runs to the last day counted, so days without data yet do not pull the
+    average down; the projection is that average over the whole month. The change compares daily rates over the same days of both months (days 1..d), so
     the 10th of March is compared with 1-10 February, not with all of February. When this
     month already has more days than last month had (the 31st after a February), the
     daily rate of all of last month stands in for it.
     """
-    average = month_to_date / current.days
+    average = month_to_date / current.days if current.days > 0 else ZERO
     days_in_month = month_end(current.start).day
     change = None
     if last_month_same_days != ZERO:

@@ -90,7 +90,11 @@ async def test_overview_gives_exact_figures_per_currency_compared_like_for_like(
 
 async def test_month_over_month_on_the_31st_compares_daily_rates_with_all_of_february(org, ask):
     aws = await org.account("Prod AWS")
-    await org.rollups(Row(aws, date(2026, 3, 1), "310"), Row(aws, date(2026, 2, 14), "280"))
+    await org.rollups(
+        Row(aws, date(2026, 3, 1), "300"),
+        Row(aws, date(2026, 3, 31), "10"),
+        Row(aws, date(2026, 2, 14), "280"),
+    )
 
     response = await ask(org.org_id).GetOverview(pb.GetOverviewRequest(as_of_date="2026-03-31"))
 
@@ -98,6 +102,18 @@ async def test_month_over_month_on_the_31st_compares_daily_rates_with_all_of_feb
     assert usd.mom_change_percent == "0.00"  # 10 a day in both months
     assert usd.daily_average.amount == "10.00"
     assert usd.projected_month_end.amount == "310.00"
+
+
+async def test_days_without_data_yet_pull_neither_the_average_nor_the_forecast_down(org, ask):
+    aws = await org.account("Prod AWS")
+    await org.rollups(*(Row(aws, date(2026, 3, d), "1148") for d in range(1, 9)))
+
+    response = await ask(org.org_id).GetOverview(pb.GetOverviewRequest(as_of_date="2026-03-10"))
+
+    assert response.current_period.end_date == "2026-03-08"
+    usd = by_currency(response)["USD"]
+    assert usd.daily_average.amount == "1148.00"  # not 9184 / 10
+    assert usd.projected_month_end.amount == "35588.00"
 
 
 async def test_first_month_with_costs_has_no_month_over_month_change(org, ask):
