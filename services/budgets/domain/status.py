@@ -52,23 +52,26 @@ def budget_status(
     amount: Decimal,
     quantum: Decimal,
     period: tuple[date, date],
-    as_of: date,
+    counted_through: date,
     daily: dict[date, Decimal],
 ) -> Status:
     """`daily`: the scope's spend per day with data (absent days in between are zero);
-    history for the projection runs from its first day to `as_of`."""
+    `counted_through`: the last day counted (services.common.cost_days). The 7-day burn rate is
+    the mean of the 7 days ending then, the period's is spent / the period's days counted,
+    and the projection runs from the next day, on history from the first day to then."""
     start, end = period
-    elapsed = days(start, min(as_of, end))
-    spent = sum((daily.get(d, Decimal(0)) for d in elapsed), start=Decimal(0))
-    last_week = days(as_of - timedelta(days=6), as_of)
+    counted = days(start, min(counted_through, end))
+    spent = sum((daily.get(d, Decimal(0)) for d in counted), start=Decimal(0))
+    last_week = days(counted_through - timedelta(days=6), counted_through)
     burn_7d = sum((daily.get(d, Decimal(0)) for d in last_week), start=Decimal(0)) / 7
-    burn_period = spent / len(elapsed)
-    ahead = _projection(daily, as_of, (end - as_of).days, quantum)
-    projected = spent + sum(ahead, start=Decimal(0))
+    burn_period = spent / len(counted) if counted else Decimal(0)
+    ahead = _projection(daily, counted_through, end, quantum)
+    projected = spent + sum((v for d, v in ahead if d >= start), start=Decimal(0))
 
     def q(value: Decimal) -> Decimal:
         return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
+    actual = [(d, daily.get(d, Decimal(0))) for d in counted]
     return Status(
         start,
         end,
@@ -79,25 +82,30 @@ def budget_status(
         q(burn_period),
         q(projected),
         q(max(Decimal(0), projected - amount)),
-        _exhaustion(amount, [(d, daily.get(d, Decimal(0))) for d in elapsed], as_of, ahead),
+        _exhaustion(amount, actual + [(d, v) for d, v in ahead if d >= start]),
     )
 
 
 def _projection(
-    daily: dict[date, Decimal], as_of: date, horizon: int, quantum: Decimal
-) -> list[Decimal]:
-    known = [d for d in daily if d <= as_of]
-    history = [float(daily.get(d, Decimal(0))) for d in days(min(known), as_of)] if known else []
-    result = forecast(history, horizon, PROJECTION_CONFIDENCE)
-    return [Decimal(repr(v)).quantize(quantum, rounding=ROUND_HALF_UP) for v in result.mean]
+    daily: dict[date, Decimal], counted_through: date, end: date, quantum: Decimal
+) -> list[tuple[date, Decimal]]:
+    """Each day after `counted_through` to `end`, with its projected spend."""
+    known = [d for d in daily if d <= counted_through]
+    history = (
+        [float(daily.get(d, Decimal(0))) for d in days(min(known), counted_through)]
+        if known
+        else []
+    )
+    result = forecast(history, (end - counted_through).days, PROJECTION_CONFIDENCE)
+    return [
+        (counted_through + timedelta(days=i + 1), Decimal(repr(v)).quantize(quantum, ROUND_HALF_UP))
+        for i, v in enumerate(result.mean)
+    ]
 
 
-def _exhaustion(
-    amount: Decimal, actual: list[tuple[date, Decimal]], as_of: date, ahead: list[Decimal]
-) -> date | None:
+def _exhaustion(amount: Decimal, spend: list[tuple[date, Decimal]]) -> date | None:
     running = Decimal(0)
-    projected = [(as_of + timedelta(days=i + 1), v) for i, v in enumerate(ahead)]
-    for day, value in actual + projected:
+    for day, value in spend:
         running += value
         if running >= amount:
             return day

@@ -16,6 +16,7 @@ from services.budgets.domain.status import Status, budget_status, levels_reached
 from services.budgets.handlers.events import publish
 from services.budgets.repository import budgets as repo
 from services.budgets.repository import costs
+from services.common.cost_days import last_day_counted
 from services.common.messaging import BUDGET_THRESHOLD_CROSSED
 
 ACTUAL, FORECAST = pb.BUDGET_ALERT_BASIS_ACTUAL, pb.BUDGET_ALERT_BASIS_FORECAST
@@ -28,13 +29,15 @@ async def status_of(
     spec = budget.spec
     period = period_of(spec.period, as_of)
     start = min(period[0], as_of - timedelta(days=MAX_HISTORY_DAYS - 1))
-    scope = spec.scope
+    scope, accounts = spec.scope, list(spec.scope.account_ids)
     totals = await costs.daily_totals(
-        session, org_id, (start, as_of), list(scope.account_ids), scope.provider,
-        list(scope.services),
-    )  # fmt: skip
+        session, org_id, (start, as_of), accounts, scope.provider, list(scope.services)
+    )
+    last = await costs.last_day(session, org_id, (start, as_of), accounts, scope.provider)
     daily = totals.get(spec.currency, {})
-    status = budget_status(spec.amount, convert.quantum(spec.currency), period, as_of, daily)
+    status = budget_status(
+        spec.amount, convert.quantum(spec.currency), period, last_day_counted(as_of, last), daily
+    )
     return status, await repo.highest_level(session, budget.id, period)
 
 

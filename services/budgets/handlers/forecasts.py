@@ -12,6 +12,7 @@ from services.budgets.domain.periods import days
 from services.budgets.handlers import Deps
 from services.budgets.repository import costs
 from services.common.caller import current_caller
+from services.common.cost_days import last_day_counted
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class ForecastQuery:
     account_ids: list[int]
     provider: int
     confidence: Decimal
-    # Last day of known history; None means yesterday.
+    # The latest day history may reach; None means today.
     as_of: date | None
 
 
@@ -32,13 +33,17 @@ class ForecastAnswer:
 
 
 async def get(deps: Deps, query: ForecastQuery) -> ForecastAnswer:
+    """History runs to the last day counted, and the forecast from the day after it."""
     org = current_caller().org_id
-    as_of = query.as_of or deps.today() - timedelta(days=1)
+    as_of = query.as_of or deps.today()
     span = (as_of - timedelta(days=MAX_HISTORY_DAYS - 1), as_of)
     async with deps.db.transaction() as session:
+        last = await costs.last_day(session, org, span, query.account_ids, query.provider)
+        last = last_day_counted(as_of, last)
+        span = (last - timedelta(days=MAX_HISTORY_DAYS - 1), last)
         totals = await costs.daily_totals(session, org, span, query.account_ids, query.provider)
     histories = {
-        currency: [float(daily.get(d, Decimal(0))) for d in days(min(daily), as_of)]
+        currency: [float(daily.get(d, Decimal(0))) for d in days(min(daily), last)]
         for currency, daily in sorted(totals.items())
     }
     # The model fit is CPU work; off the event loop so other calls keep flowing.
@@ -48,4 +53,4 @@ async def get(deps: Deps, query: ForecastQuery) -> ForecastAnswer:
             for currency, history in histories.items()
         ]
     )
-    return ForecastAnswer(as_of + timedelta(days=1), as_of + timedelta(days=query.days), results)
+    return ForecastAnswer(last + timedelta(days=1), last + timedelta(days=query.days), results)

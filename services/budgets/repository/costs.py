@@ -139,6 +139,26 @@ async def daily_totals(
     return dict(totals)
 
 
+async def last_day(
+    session: AsyncSession,
+    org_id: str,
+    span: tuple[date, date],
+    account_ids: list[int],
+    provider: int,
+) -> date | None:
+    """The last day in `span` with any spend of these accounts (whatever the service)."""
+    result = await session.execute(
+        text(
+            "SELECT max(d.day) FROM daily_costs d "
+            "JOIN accounts a ON a.org_id = d.org_id AND a.account_id = d.account_id "
+            f"WHERE {_FILTER}"
+        ),
+        {"o": org_id, "s": span[0], "e": span[1], "accounts": account_ids}
+        | {"provider": provider, "services": []},
+    )
+    return result.scalar_one()
+
+
 async def account_rows(
     session: AsyncSession, org_id: str, account_id: int, span: tuple[date, date]
 ) -> list[CostRow]:

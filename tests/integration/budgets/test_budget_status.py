@@ -53,7 +53,9 @@ async def test_status_shows_spent_burn_rates_projection_and_run_out_day(tenant):
 
 
 async def test_status_counts_days_missing_from_the_week_as_zero_spend(tenant):
-    await tenant.send(21, (JUNE[0], JUNE[-1]), [(JUNE[0], "Compute", "", "70")])
+    await tenant.send(
+        21, (JUNE[0], JUNE[-1]), [(JUNE[0], "Compute", "", "63"), (JUNE[6], "Compute", "", "7")]
+    )
     stubs = tenant.stubs()
     created = await stubs.budgets.CreateBudget(pb.CreateBudgetRequest(budget=monthly("700")))
     status = (
@@ -65,3 +67,19 @@ async def test_status_counts_days_missing_from_the_week_as_zero_spend(tenant):
     assert status.burn_rate_7d.amount == "10.00"
     assert status.percent_used == "10.0"
     assert status.projected_exhaustion_date == ""
+
+
+async def test_burn_rates_leave_out_the_days_without_data_yet(tenant):
+    week = JUNE[:7]
+    await tenant.send(22, (JUNE[0], JUNE[-1]), [(d, "Compute", "", "100") for d in week])
+    stubs = tenant.stubs()
+    created = await stubs.budgets.CreateBudget(pb.CreateBudgetRequest(budget=monthly("10000")))
+    status = (
+        await stubs.budgets.GetBudgetStatus(
+            pb.GetBudgetStatusRequest(budget_id=created.budget.id, as_of_date="2025-06-09")
+        )
+    ).status
+    assert status.spent.amount == "700"
+    assert status.burn_rate_7d.amount == "100.00"  # not 500 / 7
+    assert status.burn_rate_period.amount == "100.00"  # not 700 / 9
+    assert status.projected_spend.amount == "3000.00"  # 23 more days at 100, from the 8th

@@ -73,6 +73,21 @@ async def test_short_history_falls_back_to_run_rate_with_wide_bounds(tenant):
     )
 
 
+async def test_forecast_starts_the_day_after_the_last_day_with_data(tenant):
+    short = days(date(2025, 6, 10), 9)  # through the 18th
+    await tenant.send(45, (short[0], date(2025, 6, 21)), [(d, "VM", "", "5") for d in short])
+    answer = await tenant.stubs().forecasts.GetForecast(
+        pb.GetForecastRequest(as_of_date="2025-06-21")
+    )
+    assert (answer.period.start_date, answer.period.end_date) == ("2025-06-19", "2025-07-18")
+    [usd] = answer.forecasts
+    assert (usd.history_days, usd.daily[0].date, usd.projected_total.amount) == (
+        9,
+        "2025-06-19",
+        "150.00",
+    )
+
+
 async def test_filters_pick_accounts_and_providers_and_currencies_stay_apart(tenant):
     span = days(date(2025, 6, 1), 7)
     await tenant.send(43, (span[0], span[-1]), [(d, "VM", "", "10") for d in span], provider=1)
