@@ -100,7 +100,9 @@ def _theil_sen_slope(t: np.ndarray, y: np.ndarray) -> float:
 
 @dataclass(frozen=True)
 class Judgement:
-    """The money side of an anomaly, in exact decimals."""
+    """The money side of an anomaly, in exact decimals. `impact` is actual minus the
+    expected amount (the baseline itself, not a bound of the range): the one figure shown on
+    the anomaly, and the one its root causes share out."""
 
     expected_low: Decimal
     expected_high: Decimal
@@ -116,10 +118,11 @@ def judge(
     """The anomaly for `actual`, or None if it is within range or below the minimum impact."""
     low = _money(expected.low, quantum)
     high = _money(expected.high, quantum)
-    impact = actual - high
-    if impact <= 0:
+    if actual <= high:
         return None
-    percent = (impact / high * 100).quantize(Decimal("0.1")) if high > 0 else Decimal(100)
+    baseline = _money(expected.expected, quantum)
+    impact = actual - baseline
+    percent = (impact / baseline * 100).quantize(Decimal("0.1")) if baseline > 0 else Decimal(100)
     if impact < thresholds.min_impact_amount or percent < thresholds.min_impact_percent:
         return None
     return Judgement(low, high, actual, impact, percent, severity(percent))

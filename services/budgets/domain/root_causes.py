@@ -1,8 +1,10 @@
 """What drove an anomaly: each service's and region's rise over its own usual level that day.
 
 "Usual" is the median of the same weekday over the trailing weeks, so a part that always
-peaks on Mondays is not blamed for a Monday. Contributions are shares of the whole series'
-rise over its usual level, largest first; parts that fell are not causes.
+peaks on Mondays is not blamed for a Monday. The anomaly's impact (actual minus expected) is
+shared out among the parts that rose, in proportion to their rise: within each dimension the
+contributions add up to the impact exactly, so a cause's figure reads as "this much of it".
+Parts that fell are not causes.
 """
 
 from __future__ import annotations
@@ -13,7 +15,12 @@ from decimal import Decimal
 from enum import IntEnum
 from statistics import median
 
-MAX_CAUSES = 10
+from services.budgets.domain.allocation import allocate
+
+# Per dimension; beyond this the smallest parts are summed into one OTHER cause.
+MAX_PARTS = 4
+OTHER = "(other)"
+PERCENT_UNIT = Decimal("0.1")
 
 
 class Dimension(IntEnum):
@@ -41,37 +48,68 @@ def rank(
     same_weekdays: dict[Part, list[Decimal]],
     account: tuple[str, str],
     by_service: bool,
+    impact: tuple[Decimal, Decimal],
 ) -> list[RootCause]:
     """`today`: the day's amount per part; `same_weekdays`: each part's amounts on the same
     weekday in each earlier week, all lists the same length (0 where it had none);
-    `account`: (id, name) of the series."""
-    rises: dict[tuple[Dimension, str], Decimal] = defaultdict(Decimal)
+    `account`: (id, name) of the series; `impact`: the anomaly's impact and the currency's
+    minor unit, which contributions are rounded to."""
+    amount, unit = impact
+    causes = [RootCause(Dimension.ACCOUNT, account[0], account[1], amount, Decimal("100.0"))]
     dims = [(Dimension.REGION, 1)] + ([(Dimension.SERVICE, 0)] if by_service else [])
     for dimension, index in dims:
-        actual: dict[str, Decimal] = defaultdict(Decimal)
-        weekly: dict[str, list[Decimal]] = {}
-        for part, amount in today.items():
-            actual[part[index]] += amount
-        for part, amounts in same_weekdays.items():
-            sums = weekly.setdefault(part[index], [Decimal(0)] * len(amounts))
-            weekly[part[index]] = [a + b for a, b in zip(sums, amounts, strict=True)]
-        for key in set(actual) | set(weekly):
-            usual = median(weekly[key]) if weekly.get(key) else Decimal(0)
-            rises[(dimension, key)] = actual[key] - usual
-    total_rise = sum((v for (d, _), v in rises.items() if d == Dimension.REGION), start=Decimal(0))
-    if total_rise <= 0:
-        return []
-    causes = [_cause(Dimension.ACCOUNT, account[0], account[1], total_rise, total_rise)]
-    for dimension, _ in dims:
-        # Shares of what rose within the dimension: parts that fell do not offset them.
-        rose = {key: v for (d, key), v in rises.items() if d == dimension and v > 0}
-        whole = sum(rose.values(), start=Decimal(0))
-        causes += [_cause(dimension, k, k or "(global)", v, whole) for k, v in rose.items()]
+        rose = {k: v for k, v in _rises(today, same_weekdays, index).items() if v > 0}
+        if rose:
+            causes += _shares(dimension, _folded(rose), amount, unit)
     order = {Dimension.ACCOUNT: 0, Dimension.SERVICE: 1, Dimension.REGION: 2}
-    causes.sort(key=lambda c: (-c.contribution_percent, order[c.dimension], -c.impact, c.key))
-    return causes[:MAX_CAUSES]
+    causes.sort(
+        key=lambda c: (
+            -c.contribution_percent,
+            order[c.dimension],
+            c.key == OTHER,
+            -c.impact,
+            c.key,
+        )
+    )
+    return causes
 
 
-def _cause(dimension: Dimension, key: str, label: str, rise: Decimal, total: Decimal) -> RootCause:
-    share = (rise / total * 100).quantize(Decimal("0.1"))
-    return RootCause(dimension, key, label, rise, share)
+def _rises(
+    today: dict[Part, Decimal], same_weekdays: dict[Part, list[Decimal]], index: int
+) -> dict[str, Decimal]:
+    actual: dict[str, Decimal] = defaultdict(Decimal)
+    weekly: dict[str, list[Decimal]] = {}
+    for part, amount in today.items():
+        actual[part[index]] += amount
+    for part, amounts in same_weekdays.items():
+        sums = weekly.setdefault(part[index], [Decimal(0)] * len(amounts))
+        weekly[part[index]] = [a + b for a, b in zip(sums, amounts, strict=True)]
+    return {
+        key: actual[key] - (median(weekly[key]) if weekly.get(key) else Decimal(0))
+        for key in set(actual) | set(weekly)
+    }
+
+
+def _folded(rose: dict[str, Decimal]) -> list[tuple[str, Decimal]]:
+    """Largest rise first (ties by key); past MAX_PARTS, the tail as one OTHER part."""
+    ranked = sorted(rose.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) <= MAX_PARTS:
+        return ranked
+    head, tail = ranked[: MAX_PARTS - 1], ranked[MAX_PARTS - 1 :]
+    return [*head, (OTHER, sum((v for _, v in tail), start=Decimal(0)))]
+
+
+def _shares(
+    dimension: Dimension, parts: list[tuple[str, Decimal]], impact: Decimal, unit: Decimal
+) -> list[RootCause]:
+    weights = [v for _, v in parts]
+    amounts = allocate(impact, weights, unit)
+    percents = allocate(Decimal("100.0"), weights, PERCENT_UNIT)
+    return [
+        RootCause(dimension, key, _label(key), a, p)
+        for (key, _), a, p in zip(parts, amounts, percents, strict=True)
+    ]
+
+
+def _label(key: str) -> str:
+    return key or "(global)"

@@ -93,7 +93,10 @@ def _judge(
     today = {p: by_day[day] for p, by_day in parts.items() if day in by_day}
     same_weekdays = {p: [by_day.get(d, Decimal(0)) for d in weeks] for p, by_day in parts.items()}
     by_service = len({service for service, _ in parts}) > 1
-    return verdict, rank(today, same_weekdays, account, by_service)
+    causes = rank(
+        today, same_weekdays, account, by_service, (verdict.impact, convert.quantum(currency))
+    )
+    return verdict, causes
 
 
 async def _record(

@@ -1,4 +1,4 @@
-"""Forecast fallback and shapes, the anomaly baseline, root-cause ranking, event parsing."""
+"""Forecast fallback and shapes, the anomaly baseline, event parsing."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from services.budgets.domain.anomaly import DEFAULT_THRESHOLDS, Severity, expected_range, judge
+from services.budgets.domain.anomaly import expected_range
 from services.budgets.domain.forecast import Method, forecast
-from services.budgets.domain.root_causes import Dimension, rank
 from services.budgets.handlers.costs import rows_of
 from tests.support.budgets_events import costs_updated
 
@@ -66,35 +65,6 @@ def test_baseline_ignores_past_spikes_and_weekends():
 
 def test_too_little_history_judges_nothing():
     assert expected_range([10.0] * 13, 0) is None
-
-
-def test_judge_reports_impact_beyond_the_upper_bound_and_severity():
-    rng = expected_range([100.0, 101.0, 99.0] * 10, 0)
-    assert rng is not None
-    verdict = judge(Decimal("300"), rng, DEFAULT_THRESHOLDS, Decimal("0.01"))
-    assert verdict is not None and verdict.severity == Severity.HIGH
-    assert verdict.impact == Decimal("300") - verdict.expected_high
-    assert judge(Decimal("100"), rng, DEFAULT_THRESHOLDS, Decimal("0.01")) is None
-
-
-def test_root_causes_rank_what_rose_and_skip_what_fell():
-    today = {
-        ("EC2", "us-east-1"): Decimal(100),
-        ("EC2", "eu"): Decimal(250),
-        ("S3", "eu"): Decimal(5),
-    }
-    usual = {
-        ("EC2", "us-east-1"): [Decimal(100)] * 4,
-        ("EC2", "eu"): [Decimal(50)] * 4,
-        ("S3", "eu"): [Decimal(20)] * 4,
-    }
-    causes = rank(today, usual, ("7", "Prod"), by_service=True)
-    keyed = [(c.dimension, c.key, c.impact, c.contribution_percent) for c in causes]
-    assert keyed == [
-        (Dimension.ACCOUNT, "7", Decimal(185), Decimal("100.0")),
-        (Dimension.SERVICE, "EC2", Decimal(200), Decimal("100.0")),
-        (Dimension.REGION, "eu", Decimal(185), Decimal("100.0")),
-    ]
 
 
 def test_event_rows_are_summed_per_day_service_region_and_currency():
