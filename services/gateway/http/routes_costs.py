@@ -12,7 +12,7 @@ from fastapi import Depends, Header, Query, Request
 from pydantic import BaseModel, Field
 
 from services.common.caller import Caller
-from services.gateway.http import protojson
+from services.gateway.http import definitions, protojson
 from services.gateway.http.auth import require
 from services.gateway.http.cost_views import forecast_json, overview_json, trend_json
 from services.gateway.http.jsonio import DecimalJSONResponse
@@ -167,7 +167,8 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
         return DecimalJSONResponse(overview_json(answer, currency or "", default_currency))
 
     r.add(_info("GET /costs/overview", "viewer", "ingest", "CostQueryService.GetOverview",
-                "This month against last, per cloud account"), overview, Overview)  # fmt: skip
+                "This month against last, per cloud account",
+                description=definitions.OVERVIEW), overview, Overview)  # fmt: skip
 
     async def trend(
         request: Request,
@@ -217,7 +218,8 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
         return DecimalJSONResponse(forecast_json(answer, currency or "", default_currency))
 
     r.add(_info("GET /costs/forecast", "viewer", "budgets", "ForecastService.GetForecast",
-                "Projected spend with a confidence interval"), forecast, Forecast)  # fmt: skip
+                "Projected spend with a confidence interval",
+                description=definitions.FORECAST), forecast, Forecast)  # fmt: skip
 
     async def anomalies(
         request: Request,
@@ -245,11 +247,13 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
         return DecimalJSONResponse(protojson.to_json(answer))
 
     r.add(_info("GET /costs/anomalies", "viewer", "budgets", "AnomalyService.ListAnomalies",
-                "Days whose spend fell outside the expected range"), anomalies,
+                "Days whose spend fell outside the expected range",
+                description=definitions.ANOMALY), anomalies,
           model_for(protojson.descriptor_of(budgets_pb.ListAnomaliesResponse),
                     output=True))  # fmt: skip
     route(r, "GET /costs/anomalies/{anomaly_id}", "viewer", _anomalies("GetAnomaly"),
-          "Get an anomaly with its root causes", unwrap="anomaly", tag="costs")  # fmt: skip
+          "Get an anomaly with its root causes", unwrap="anomaly", tag="costs",
+          description=definitions.ANOMALY)  # fmt: skip
     route(r, "POST /costs/anomalies/{anomaly_id}/dismiss", "member", _anomalies("DismissAnomaly"),
           "Dismiss an anomaly with a reason", example={"reason": "Planned migration"}, body="",
           unwrap="anomaly", tag="costs")  # fmt: skip

@@ -11,6 +11,7 @@ from costgrid.ingest.v1 import service_pb2_grpc as ingest_grpc
 from costgrid.invoicing.v1 import service_pb2 as invoicing_pb
 from costgrid.invoicing.v1 import service_pb2_grpc as invoicing_grpc
 
+from services.gateway.http.definitions import BUDGET_STATUS
 from services.gateway.http.proto_routes import Rpc, route
 from services.gateway.http.registry import Router
 
@@ -103,11 +104,11 @@ def add_budget_routes(r: Router) -> None:
     kw: dict[str, Any] = {"tag": "budgets"}  # Any: splatted among route()'s typed keywords
     # fmt: off
     route(r, "GET /budgets", "viewer", _budgets("ListBudgets"),
-          "List budgets with their current status", **kw)
+          "List budgets with their current status", description=BUDGET_STATUS, **kw)
     route(r, "POST /budgets", "member", _budgets("CreateBudget"), "Create a budget",
           status=201, example=BUDGET_EXAMPLE, body="budget", unwrap="budget", **kw)
     route(r, "GET /budgets/{budget_id}", "viewer", _budgets("GetBudget"), "Get a budget",
-          unwrap="budget", **kw)
+          unwrap="budget", description=BUDGET_STATUS, **kw)
     route(r, "PATCH /budgets/{budget_id}", "member", _budgets("UpdateBudget"),
           "Update a budget (only the fields sent)", example={"name": "renamed"},
           path_fields={"budget_id": "budget.id"}, body="budget", mask=True, unwrap="budget",
@@ -115,7 +116,7 @@ def add_budget_routes(r: Router) -> None:
     route(r, "DELETE /budgets/{budget_id}", "member", _budgets("DeleteBudget"),
           "Delete a budget", status=204, **kw)
     route(r, "GET /budgets/{budget_id}/status", "viewer", _budgets("GetBudgetStatus"),
-          "A budget's standing this period", unwrap="status", **kw)
+          "A budget's standing this period", unwrap="status", description=BUDGET_STATUS, **kw)
     route(r, "GET /budgets/{budget_id}/alerts", "viewer", _budgets("ListBudgetAlerts"),
           "Alerts one budget fired, newest first", variant="budget", **kw)
     route(r, "GET /budget-alerts", "viewer", _budgets("ListBudgetAlerts"),
