@@ -1,14 +1,14 @@
 """The day each budget was created, by the service's clock: a budget alerts only for periods
 that end on or after it, so re-synced months from before it existed stay quiet.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
