@@ -60,7 +60,7 @@ def _environment(settings, ports: dict[str, int]) -> dict[str, str]:  # type: ig
         "COSTGRID_GATEWAY_ADDR": f"127.0.0.1:{ports['gateway']}",
         "COSTGRID_GATEWAY_HTTP_ADDR": f"127.0.0.1:{ports['http']}",
         "COSTGRID_BOOTSTRAP_TOKEN": TOKEN,
-        "COSTGRID_RATE_LIMIT_PER_SECOND": "0",
+        "COSTGRID_GATEWAY_RATE_LIMIT_PER_SECOND": "0",
     }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 
+from services.common.known_settings import refuse_unknown_variables
 from services.common.settings import SERVICES, load_settings
 from tools import devstack, supervisor
 
@@ -80,6 +81,7 @@ def _announce_when_ready(env: dict[str, str]) -> None:
 
 
 def main() -> int:
+    refuse_unknown_variables()
     state = Path(os.environ.get("COSTGRID_STATE_DIR", ROOT / ".costgrid"))
     env = environment(state)
     os.environ.update(env)

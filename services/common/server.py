@@ -187,8 +187,10 @@ async def serve(definition: ServiceDefinition, settings: Settings) -> None:
 
 
 def main(definition: ServiceDefinition) -> None:
+    from services.common.known_settings import refuse_unknown_variables
     from services.common.settings import load_settings
 
+    refuse_unknown_variables()
     asyncio.run(serve(definition, load_settings()))
 
 

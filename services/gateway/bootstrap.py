@@ -33,7 +33,9 @@ def definition(state: GatewayState | None = None) -> ServiceDefinition:
         assert runtime.db is not None
         if settings.bootstrap_token is not None and settings.bootstrap_token.get_secret_value():
             await handlers.ensure_bootstrap_token(
-                runtime.db, settings.default_org_id, settings.bootstrap_token.get_secret_value()
+                runtime.db,
+                settings.gateway_default_org_id,
+                settings.bootstrap_token.get_secret_value(),
             )
         host, port = settings.http_host_port
         state.http = HttpServer(

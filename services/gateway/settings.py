@@ -11,18 +11,18 @@ class GatewaySettings(Settings):
     # Where the REST API listens; port 0 picks a free one (tests read the bound port).
     gateway_http_addr: str = "127.0.0.1:8080"
     # Token bucket per API token: sustained requests per second and burst; 0 disables.
-    rate_limit_per_second: float = 50.0
-    rate_limit_burst: int = 100
+    gateway_rate_limit_per_second: float = 50.0
+    gateway_rate_limit_burst: int = 100
     # Creates the default organization's first admin token on start (its hash is stored).
     bootstrap_token: SecretStr | None = None
-    default_org_id: str = "default"
+    gateway_default_org_id: str = "default"
     # How long a verified token is trusted before it is looked up again. Revoking through
     # this gateway takes effect at once; other replicas see it within this time.
-    auth_cache_seconds: float = 1.0
+    gateway_auth_cache_seconds: float = 1.0
     # Deadline of each call to a service.
-    grpc_timeout_seconds: float = 10.0
+    gateway_grpc_timeout_seconds: float = 10.0
     # Currency shown in cost answers when an organization has no cost data yet.
-    default_currency: str = "USD"
+    gateway_default_currency: str = "USD"
 
     @property
     def http_host_port(self) -> tuple[str, int]:

@@ -99,8 +99,8 @@ async def _start_gateway(
         **{f"{name}_addr": running.address for name, running in services.items()},
         "gateway_http_addr": "127.0.0.1:0",
         "bootstrap_token": BOOTSTRAP,
-        "rate_limit_per_second": 1000.0,
-        "rate_limit_burst": 1000,
+        "gateway_rate_limit_per_second": 1000.0,
+        "gateway_rate_limit_burst": 1000,
         **overrides,
     }
     gw_settings = GatewaySettings(**values)  # type: ignore[arg-type]

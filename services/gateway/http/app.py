@@ -111,7 +111,7 @@ def create_app(runtime: Runtime, settings: GatewaySettings) -> FastAPI:
     app.state.settings = settings
     app.state.auth = Authenticator(runtime.db, settings)
     app.state.stubs = {}
-    app.include_router(build_router(settings.default_currency).api, prefix=API_PREFIX)
+    app.include_router(build_router(settings.gateway_default_currency).api, prefix=API_PREFIX)
     handlers: dict[Any, Any] = {
         RequestValidationError: errors.handle_validation,
         errors.ApiError: errors.handle_api_error,

@@ -59,9 +59,11 @@ class RateLimiter:
 class Authenticator:
     def __init__(self, db: Database, settings: GatewaySettings) -> None:
         self._db = db
-        self._ttl = settings.auth_cache_seconds
+        self._ttl = settings.gateway_auth_cache_seconds
         self._cache: dict[bytes, tuple[TokenRecord, float]] = {}
-        self.limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+        self.limiter = RateLimiter(
+            settings.gateway_rate_limit_per_second, settings.gateway_rate_limit_burst
+        )
 
     async def authenticate(self, secret: str) -> TokenRecord:
         key = hash_secret(secret)

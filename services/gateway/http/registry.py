@@ -117,6 +117,8 @@ async def call(
     if stub is None:
         stub = state.stubs[key] = stub_class(state.runtime.channel(service))
     try:
-        return await getattr(stub, method)(message, timeout=state.settings.grpc_timeout_seconds)
+        return await getattr(stub, method)(
+            message, timeout=state.settings.gateway_grpc_timeout_seconds
+        )
     except grpc.aio.AioRpcError as exc:
         raise from_rpc_error(exc, service) from exc

@@ -107,7 +107,9 @@ async def test_unreachable_service_is_503_in_the_error_shape(stack: Stack) -> No
 
 
 async def test_rate_limit_is_per_token_with_retry_after(stack: Stack) -> None:
-    running, base = await _extra_gateway(stack, rate_limit_per_second=0.5, rate_limit_burst=3)
+    running, base = await _extra_gateway(
+        stack, gateway_rate_limit_per_second=0.5, gateway_rate_limit_burst=3
+    )
     try:
         async with stack.client(stack.tokens["default:viewer"]) as viewer:
             codes = [(await viewer.get(f"{base}/api/v1/budgets")).status_code for _ in range(4)]
