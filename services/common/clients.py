@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import grpc
@@ -35,8 +35,9 @@ def channel(
     target: str,
     signing_key: bytes,
     caller_of: Callable[[], callers.Caller | None] = callers.maybe_current_caller,
+    options: Sequence[tuple[str, Any]] = (),
 ) -> grpc.aio.Channel:
     """By default the current call's caller is propagated to the service being called."""
     return grpc.aio.insecure_channel(
-        target, interceptors=[_ContextInterceptor(signing_key, caller_of)]
+        target, options=options, interceptors=[_ContextInterceptor(signing_key, caller_of)]
     )

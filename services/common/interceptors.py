@@ -19,6 +19,7 @@ from prometheus_client import Counter, Histogram
 from services.common import caller as callers
 from services.common.errors import DomainError, InvalidArgument, Unauthenticated
 from services.common.logging import get_logger, org_id_var, request_id_var, trace_id_var
+from services.common.message_size import TooLarge, checked_deserializer, too_large
 
 log = get_logger(__name__)
 
@@ -53,9 +54,10 @@ def _trace_id(metadata: dict[str, str]) -> str:
 
 
 class ServiceInterceptor(grpc.aio.ServerInterceptor):
-    def __init__(self, service: str, signing_key: bytes) -> None:
+    def __init__(self, service: str, signing_key: bytes, max_message_bytes: int) -> None:
         self._service = service
         self._key = signing_key
+        self._max_message_bytes = max_message_bytes
 
     async def intercept_service(
         self, continuation: Callable[..., Awaitable[Any]], details: grpc.HandlerCallDetails
@@ -66,7 +68,9 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
         if handler.unary_unary:
             return grpc.unary_unary_rpc_method_handler(
                 self._wrap(handler.unary_unary, details.method),
-                request_deserializer=handler.request_deserializer,
+                request_deserializer=checked_deserializer(
+                    handler.request_deserializer, self._max_message_bytes
+                ),
                 response_serializer=handler.response_serializer,
             )
         return handler
@@ -83,6 +87,8 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                 caller = callers.verify(metadata, self._key)
                 caller_token = callers.set_caller(caller)
                 tokens.append(org_id_var.set(caller.org_id))
+                if isinstance(request, TooLarge):
+                    raise too_large(request.size, self._max_message_bytes)
                 return await behavior(request, context)
             except DomainError as exc:
                 code = exc.code

@@ -16,7 +16,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
-from services.common import clients, migrations, provisioning
+from services.common import clients, message_size, migrations, provisioning
 from services.common.db import Database
 from services.common.inbox import InboxConsumer, Subscription
 from services.common.interceptors import ServiceInterceptor
@@ -46,7 +46,9 @@ class Runtime:
     def channel(self, service: str) -> grpc.aio.Channel:
         if service not in self._channels:
             self._channels[service] = clients.channel(
-                self.settings.addr_of(service), self.signing_key
+                self.settings.addr_of(service),
+                self.signing_key,
+                options=message_size.channel_options(self.settings.grpc_max_message_bytes),
             )
         return self._channels[service]
 
@@ -119,8 +121,10 @@ async def start(definition: ServiceDefinition, settings: Settings) -> RunningSer
     if definition.on_start:
         await definition.on_start(runtime)
 
+    limit = settings.grpc_max_message_bytes
     server = grpc.aio.server(
-        interceptors=[ServiceInterceptor(definition.name, runtime.signing_key)]
+        interceptors=[ServiceInterceptor(definition.name, runtime.signing_key, limit)],
+        options=message_size.server_options(limit),
     )
     names = list(definition.register(server, runtime))
     health_servicer = health.aio.HealthServicer()

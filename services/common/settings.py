@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     grace_period_seconds: float = 10.0
     outbox_poll_seconds: float = 0.05
+    # Largest gRPC message a service takes or a client sends; larger is INVALID_ARGUMENT.
+    grpc_max_message_bytes: int = Field(16 * 1024 * 1024, ge=1024)
     auto_migrate: bool | None = None  # default: on in dev, off in prod
 
     ingest_addr: str = f"127.0.0.1:{_DEFAULT_GRPC_PORT['ingest']}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 
 from services.common.settings import Settings
 
@@ -23,6 +23,8 @@ class GatewaySettings(Settings):
     gateway_grpc_timeout_seconds: float = 10.0
     # Currency shown in cost answers when an organization has no cost data yet.
     gateway_default_currency: str = "USD"
+    # Largest request body (413 beyond it), checked before authentication.
+    gateway_max_body_bytes: int = Field(10 * 1024 * 1024, ge=1024)
 
     @property
     def http_host_port(self) -> tuple[str, int]:

@@ -16,6 +16,11 @@ from services.common.logging import get_logger, request_id_var
 from services.common.server import Runtime
 from services.gateway.http import errors
 from services.gateway.http.auth import Authenticator
+from services.gateway.http.body_limit import (
+    BodyLimitMiddleware,
+    BodyTooLarge,
+    handle_body_too_large,
+)
 from services.gateway.http.registry import API_PREFIX, Router
 from services.gateway.http.routes_costs import add_cost_routes
 from services.gateway.http.routes_more import add_metering_routes, add_notification_routes
@@ -117,8 +122,11 @@ def create_app(runtime: Runtime, settings: GatewaySettings) -> FastAPI:
         errors.ApiError: errors.handle_api_error,
         DomainError: errors.handle_domain_error,
         StarletteHTTPException: errors.handle_http_error,
+        BodyTooLarge: handle_body_too_large,
     }
     for exc_class, handler in handlers.items():
         app.add_exception_handler(exc_class, handler)
+    # Added before the request id middleware, so it runs just inside it: first to see the body.
+    app.add_middleware(BodyLimitMiddleware, limit=settings.gateway_max_body_bytes, larger={})
     app.add_middleware(RequestIdMiddleware)
     return app

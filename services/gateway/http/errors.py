@@ -13,6 +13,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.common.errors import DomainError
 from services.common.errors_client import error_info
+from services.common.message_size import REASON as MESSAGE_TOO_LARGE
+from services.common.message_size import refused_to_send
 from services.gateway.http.jsonio import DecimalJSONResponse
 
 # FAILED_PRECONDITION is 409 by default (the resource's state forbids it); services say
@@ -66,13 +68,27 @@ def error_response(
     return DecimalJSONResponse(body, status_code=status, headers=headers)
 
 
+def payload_too_large(limit: int, what: str) -> ApiError:
+    return ApiError(
+        413,
+        "PAYLOAD_TOO_LARGE",
+        f"{what} is larger than the limit of {limit} bytes",
+        {"limit_bytes": limit},
+    )
+
+
 def from_rpc_error(error: grpc.aio.AioRpcError, service: str) -> ApiError:
+    if sizes := refused_to_send(error):
+        return payload_too_large(sizes[1], f"the request to the {service} service")
     code = error.code()
     status = STATUS_OF.get(code, 500)
     info = error_info(error)
     details: dict[str, Any] = {"service": service}
     reason = code.name
     if info is not None:
+        if info.reason == MESSAGE_TOO_LARGE and info.metadata.get("limit_bytes", "").isdigit():
+            limit = int(info.metadata["limit_bytes"])
+            return payload_too_large(limit, f"the request to the {service} service")
         reason = info.reason or reason
         details.update(info.metadata)
     message = error.details() or code.name.lower()
