@@ -44,7 +44,7 @@ def definition(state: GatewayState | None = None) -> ServiceDefinition:
 
     def background(runtime: Runtime) -> list[Loop]:
         assert state.http is not None
-        return [state.http.run]
+        return [state.http.run, state.http.app.state.auth.failures.run]
 
     return ServiceDefinition(
         name="gateway", register=api.register, on_start=on_start, background=background

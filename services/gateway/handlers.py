@@ -27,6 +27,7 @@ from services.gateway.domain.tokens import (
 
 log = get_logger(__name__)
 BOOTSTRAP_NAME = "bootstrap"
+BAD_TOKEN = "the API token is missing, invalid, expired or revoked"
 
 
 def _require_admin(caller: Caller) -> None:
@@ -127,9 +128,7 @@ async def authenticate(db: Database, secret: str, now: datetime | None = None) -
             if record.active_at(now or datetime.now(UTC)):
                 await repository.touch_token(session, record.id)
                 return record
-    raise Unauthenticated(
-        "the API token is missing, invalid, expired or revoked", reason="BAD_TOKEN"
-    )
+    raise Unauthenticated(BAD_TOKEN, reason="BAD_TOKEN")
 
 
 async def ensure_bootstrap_token(db: Database, org_id: str, secret: str) -> None:

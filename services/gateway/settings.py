@@ -25,6 +25,13 @@ class GatewaySettings(Settings):
     gateway_default_currency: str = "USD"
     # Largest request body (413 beyond it), checked before authentication.
     gateway_max_body_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+    # Failed authentications per client address: sustained per minute and burst, then 429.
+    gateway_auth_failures_per_minute: float = Field(30.0, gt=0)
+    gateway_auth_failure_burst: int = Field(20, ge=1)
+    # A token that failed is refused from memory this long, without a database lookup.
+    gateway_auth_negative_cache_seconds: float = Field(60.0, ge=0)
+    # Failed authentications are written to the audit log as one row per address per window.
+    gateway_audit_window_seconds: float = Field(60.0, gt=0)
 
     @property
     def http_host_port(self) -> tuple[str, int]:

@@ -21,6 +21,7 @@ from services.gateway.http.body_limit import (
     BodyTooLarge,
     handle_body_too_large,
 )
+from services.gateway.http.failed_auth import FailedAuthGuard
 from services.gateway.http.registry import API_PREFIX, Router
 from services.gateway.http.routes_costs import add_cost_routes
 from services.gateway.http.routes_more import add_metering_routes, add_notification_routes
@@ -114,7 +115,7 @@ def create_app(runtime: Runtime, settings: GatewaySettings) -> FastAPI:
     assert runtime.db is not None, "the gateway needs its database for API tokens"
     app.state.runtime = runtime
     app.state.settings = settings
-    app.state.auth = Authenticator(runtime.db, settings)
+    app.state.auth = Authenticator(runtime.db, settings, FailedAuthGuard(runtime.db, settings))
     app.state.stubs = {}
     app.include_router(build_router(settings.gateway_default_currency).api, prefix=API_PREFIX)
     handlers: dict[Any, Any] = {
