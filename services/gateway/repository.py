@@ -24,6 +24,20 @@ async def ensure_org(session: AsyncSession, org_id: str, name: str) -> None:
     )
 
 
+async def create_org(session: AsyncSession, org_id: str, name: str) -> bool:
+    """False when the id is taken (nothing changed)."""
+    row = (
+        await session.execute(
+            text(
+                "INSERT INTO organizations (id, name) VALUES (:id, :name)"
+                " ON CONFLICT DO NOTHING RETURNING id"
+            ),
+            {"id": org_id, "name": name},
+        )
+    ).first()
+    return row is not None
+
+
 async def insert_token(
     session: AsyncSession,
     *,
