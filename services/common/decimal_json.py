@@ -1,5 +1,6 @@
-"""JSON with exact decimals: Decimals are written as bare JSON numbers from their own digits,
-and numbers with a fraction are read back as Decimal, never through a float."""
+"""JSON with exact decimals: Decimals are written as bare JSON numbers with every significant
+digit and no padding zeros, and numbers with a fraction are read back as Decimal, never through
+a float."""
 
 from __future__ import annotations
 
@@ -46,11 +47,15 @@ def _encode(value: Any, out: list[str]) -> None:
 
 
 def decimal_number(value: Decimal) -> str:
-    """The decimal's digits as a JSON number: '0.00000080000' stays exactly that."""
+    """The decimal's exact value as a plain JSON number without padded zeros:
+    '4590.656080000000' is written 4590.65608 and '1E+2' 100, never in exponent notation."""
     if not value.is_finite():
         raise ValueError(f"{value} is not a JSON number")
+    if value.is_zero():
+        return "0"
+    # Trimmed as text: Decimal.normalize() would round to the context's 28 digits.
     text = format(value, "f")
-    return "0" if text == "-0" else text
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def dumps(value: Any) -> str:

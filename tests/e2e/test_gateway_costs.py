@@ -63,8 +63,8 @@ async def test_overview_amounts_arrive_digit_for_digit(stack: Stack, tmp_path: P
     viewer = stack.http(stack.tokens["default:viewer"])
     response = await viewer.get("/api/v1/costs/overview", params={"as_of_date": "2024-09-30"})
     assert response.status_code == 200, response.text
-    assert '"name":"aws-focus","provider":"focus_file","amount":18.00663861840' in response.text
-    assert '"name":"tiny","provider":"focus_file","amount":0.00000080000' in response.text
+    assert '"name":"aws-focus","provider":"focus_file","amount":18.0066386184}' in response.text
+    assert '"name":"tiny","provider":"focus_file","amount":0.0000008}' in response.text
     overview = response.json()
     assert (
         overview["current_month"]["from"] == "2024-09-01"
