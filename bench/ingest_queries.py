@@ -155,10 +155,10 @@ async def build(settings: Settings, items: int, as_of: date) -> None:
         await conn.execute("SET work_mem = '256MB'")  # one in-memory hash aggregate
         rollups = await conn.execute(
             "INSERT INTO daily_rollups"
-            " (org_id, account_id, day, provider, service, region, currency, amount)"
-            " SELECT org_id, account_id, charge_day, provider, service_name, region_id,"
-            " billing_currency, sum(billed_cost) FROM cost_line_items WHERE org_id = $1"
-            " GROUP BY 1, 2, 3, 4, 5, 6, 7",
+            " (org_id, account_id, day, provider, provider_type, service, region, currency,"
+            " amount) SELECT org_id, account_id, charge_day, provider, lower(provider),"
+            " service_name, region_id, billing_currency, sum(billed_cost)"
+            " FROM cost_line_items WHERE org_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
             ORG,
         )
         await conn.execute("VACUUM ANALYZE daily_rollups")

@@ -4,7 +4,8 @@ Inside the caller's transaction: delete the account's line items and rollups in 
 COPY the new line items in, write the window's rollups (summed from the partial rollups each
 chunk carries, see storage_rollups), and read back the new daily totals for `costs.updated`. Re-running a window therefore never double counts, and a
 row the provider stopped reporting disappears. Rollup `provider` is the account's provider
-(AWS, GCP, AZURE, DIGITALOCEAN, FOCUS_FILE); `amount` is the sum of BilledCost.
+(AWS, GCP, AZURE, DIGITALOCEAN, FOCUS_FILE), `provider_type` the cloud that billed the row
+(domain/provider_types); `amount` is the sum of BilledCost.
 
 Line items are partitioned by month; a month's partition is created the first time a row of
 it arrives (`cost_line_items_2024_09`).
@@ -143,8 +144,8 @@ async def _delete(conn: asyncpg.Connection, owner: Owner, window: DateWindow | N
 
 async def _create_partials(conn: asyncpg.Connection) -> None:
     await conn.execute(
-        "CREATE TEMP TABLE rollup_parts (day date, service text, region text, currency text, "
-        "amount numeric, provisional boolean) ON COMMIT DROP"
+        "CREATE TEMP TABLE rollup_parts (day date, provider_type text, service text, "
+        "region text, currency text, amount numeric, provisional boolean) ON COMMIT DROP"
     )
     await conn.execute(
         "CREATE TEMP TABLE tag_parts (day date, tag_key text, tag_value text, currency text, "
@@ -156,7 +157,7 @@ async def _copy_partials(conn: asyncpg.Connection, chunk: Chunk) -> None:
     # CSV through copy_to_table, not copy_records_to_table: the latter prepares a statement
     # on the temp table, which a later transaction (with a new temp table) could not reuse.
     for table, rows, text_columns in (
-        ("rollup_parts", chunk.rollups, ("service", "region", "currency")),
+        ("rollup_parts", chunk.rollups, ("provider_type", "service", "region", "currency")),
         ("tag_parts", chunk.tags, ("tag_key", "tag_value", "currency")),
     ):
         if rows:
@@ -173,10 +174,11 @@ async def _rollup(conn: asyncpg.Connection, owner: Owner) -> None:
     these are exactly the window's rollups (a GROUP BY over the line items, without
     re-reading them)."""
     await conn.execute(
-        "INSERT INTO daily_rollups (org_id, account_id, day, provider, service, region, "
-        "currency, amount, provisional) "
-        "SELECT $1, $2, day, $3, service, region, currency, sum(amount), bool_or(provisional) "
-        "FROM rollup_parts GROUP BY day, service, region, currency",
+        "INSERT INTO daily_rollups (org_id, account_id, day, provider, provider_type, service, "
+        "region, currency, amount, provisional) "
+        "SELECT $1, $2, day, $3, provider_type, service, region, currency, sum(amount), "
+        "bool_or(provisional) FROM rollup_parts "
+        "GROUP BY day, provider_type, service, region, currency",
         owner.org_id,
         owner.account_id,
         owner.provider,

@@ -93,7 +93,7 @@ def item_chunks(
     """Items outside `window` are dropped: a window's replace must not touch other days."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    partials = ItemPartials()
+    partials = ItemPartials(owner.provider)
     rows, days = 0, set()
     for item in items:
         day = item.charge_day
@@ -168,7 +168,7 @@ def batch_chunks(batches: Iterator[pa.RecordBatch], owner: Owner) -> Iterator[Ch
         for name in _BLANK_TEXT:
             columns[name] = pc.fill_null(columns[name], "")
         table = pa.table(columns)
-        rollups, tags = batch_partials(table)
+        rollups, tags = batch_partials(table, owner.provider)
         sink = pa.BufferOutputStream()  # Arrow's memory pool, handed to COPY without a copy
         pa_csv.write_csv(table, sink, _CSV_OPTIONS)
         yield Chunk(

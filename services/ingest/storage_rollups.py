@@ -6,6 +6,9 @@ rollups instead: vectorized with Arrow for FOCUS batches, a dict pass for connec
 Storage COPYs the partials into temporary tables and sums them once; only a few thousand
 partial rows per chunk ever exist, whatever the number of line items.
 
+Rollups are keyed by provider type too (see domain/provider_types), so a FOCUS source's rows
+are summed per cloud that billed them.
+
 Tag values follow jsonb_each_text: strings as they are, JSON null as '', anything else as
 its JSON text.
 """
@@ -23,13 +26,14 @@ from typing import Any
 import pyarrow as pa
 
 from services.ingest.domain.cost_items import CostLineItem
+from services.ingest.domain.provider_types import provider_type
 
-# (day, service, region, currency, amount, provisional)
-RollupRow = tuple[date, str, str, str, Decimal, bool]
+# (day, provider_type, service, region, currency, amount, provisional)
+RollupRow = tuple[date, str, str, str, str, Decimal, bool]
 # (day, tag_key, tag_value, currency, amount)
 TagRow = tuple[date, str, str, str, Decimal]
 
-ROLLUP_KEYS = ["charge_day", "service_name", "region_id", "billing_currency"]
+ROLLUP_KEYS = ["charge_day", "provider_name", "service_name", "region_id", "billing_currency"]
 
 
 def tag_pairs(tags: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -51,13 +55,14 @@ def _parse_tags(
     return cache[text]
 
 
-def batch_partials(table: pa.Table) -> tuple[list[RollupRow], list[TagRow]]:
-    """`table` has the rollup key columns (nulls already filled), billed_cost, tags and
-    provisional."""
+def batch_partials(table: pa.Table, account_provider: str) -> tuple[list[RollupRow], list[TagRow]]:
+    """`table` has the rollup key columns (nulls already filled, but provider_name's),
+    billed_cost, tags and provisional."""
     daily = table.group_by(ROLLUP_KEYS).aggregate([("billed_cost", "sum"), ("provisional", "any")])
     rollups: list[RollupRow] = [
-        (r["charge_day"], r["service_name"], r["region_id"], r["billing_currency"],
-         r["billed_cost_sum"] or Decimal(0), bool(r["provisional_any"]))
+        (r["charge_day"], provider_type(account_provider, r["provider_name"]), r["service_name"],
+         r["region_id"], r["billing_currency"], r["billed_cost_sum"] or Decimal(0),
+         bool(r["provisional_any"]))
         for r in daily.to_pylist()
     ]  # fmt: skip
     tagged = table.filter(table.column("tags").is_valid())
@@ -76,13 +81,15 @@ def batch_partials(table: pa.Table) -> tuple[list[RollupRow], list[TagRow]]:
 class ItemPartials:
     """The same partial sums for connector items, accumulated one item at a time."""
 
-    def __init__(self) -> None:
-        self._daily: dict[tuple[date, str, str, str], list[Any]] = {}
+    def __init__(self, account_provider: str) -> None:
+        self._account_provider = account_provider
+        self._daily: dict[tuple[date, str, str, str, str], list[Any]] = {}
         self._tags: dict[tuple[date, str, str, str], Decimal] = {}
 
     def add(self, item: CostLineItem) -> None:
         day, currency = item.charge_day, item.billing_currency
-        key = (day, item.service_name, item.region_id, currency)
+        kind = provider_type(self._account_provider, item.provider_name)
+        key = (day, kind, item.service_name, item.region_id, currency)
         entry = self._daily.setdefault(key, [Decimal(0), False])
         entry[0] += item.billed_cost
         entry[1] = entry[1] or item.provisional

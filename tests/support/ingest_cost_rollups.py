@@ -22,6 +22,7 @@ from services.common.db import Database
 from services.common.server import RunningService, ServiceDefinition, start
 from services.common.settings import Settings
 from services.ingest import api_queries
+from services.ingest.domain.provider_types import ACCOUNT_TYPES
 from tests.support.grpc_client import channel_as
 
 
@@ -52,6 +53,7 @@ class Row:
     region: str = "us-east-1"
     currency: str = "USD"
     provider: str = "AWS"
+    provider_type: str = ""  # the account's own type when empty
 
 
 class Costs:
@@ -81,9 +83,9 @@ class Costs:
             await session.execute(
                 text(
                     "INSERT INTO daily_rollups"
-                    " (org_id, account_id, day, provider, service, region, currency, amount)"
-                    " VALUES (:org, :account, :day, :provider, :service, :region, :currency,"
-                    " CAST(:amount AS numeric))"
+                    " (org_id, account_id, day, provider, provider_type, service, region,"
+                    " currency, amount) VALUES (:org, :account, :day, :provider, :type,"
+                    " :service, :region, :currency, CAST(:amount AS numeric))"
                 ),
                 [
                     {
@@ -91,6 +93,7 @@ class Costs:
                         "account": r.account_id,
                         "day": r.day,
                         "provider": r.provider,
+                        "type": r.provider_type or ACCOUNT_TYPES[r.provider],
                         "service": r.service,
                         "region": r.region,
                         "currency": r.currency,

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from tests.support.ingest_cost_rollups import Costs, QueryClients, Row, new_org, running_queries
 
 DAY0 = date(2026, 6, 1)
-KEY = "account_id, day, provider, currency"
+KEY = "account_id, day, provider, provider_type, currency"
 
 
 @pytest.fixture(scope="module")
@@ -40,14 +40,14 @@ async def drift(costs: Costs) -> tuple[list, list]:
     async with costs.db.transaction() as session:
         kept = await session.execute(
             text(
-                f"SELECT {KEY}, amount FROM daily_account_totals WHERE org_id = :o ORDER BY 1, 2, 3, 4"
+                f"SELECT {KEY}, amount FROM daily_account_totals WHERE org_id = :o ORDER BY 1, 2, 3, 4, 5"
             ),
             {"o": costs.org_id},
         )
         fresh = await session.execute(
             text(
                 f"SELECT {KEY}, sum(amount) FROM daily_rollups WHERE org_id = :o"
-                f" GROUP BY {KEY} ORDER BY 1, 2, 3, 4"
+                f" GROUP BY {KEY} ORDER BY 1, 2, 3, 4, 5"
             ),
             {"o": costs.org_id},
         )
@@ -55,9 +55,10 @@ async def drift(costs: Costs) -> tuple[list, list]:
 
 
 UPSERT = (
-    "INSERT INTO daily_rollups (org_id, account_id, day, provider, service, region, currency,"
-    " amount) VALUES (:o, :a, :d, 'AWS', :s, 'r', :c, CAST(:x AS numeric))"
-    " ON CONFLICT (org_id, account_id, day, provider, service, region, currency)"
+    "INSERT INTO daily_rollups (org_id, account_id, day, provider, provider_type, service,"
+    " region, currency, amount) VALUES (:o, :a, :d, 'FOCUS_FILE', :t, :s, 'r', :c,"
+    " CAST(:x AS numeric))"
+    " ON CONFLICT (org_id, account_id, day, provider, provider_type, service, region, currency)"
     " DO UPDATE SET amount = excluded.amount"
 )
 amount = st.decimals(min_value=Decimal("-10"), max_value=Decimal("1000"), places=3)
@@ -70,6 +71,7 @@ upsert = st.tuples(
             st.sampled_from(["EC2", "S3"]),
             st.sampled_from(["USD", "EUR"]),
             amount,
+            st.sampled_from(["aws", "oracle"]),
         ),
         min_size=1,
         max_size=6,
@@ -97,8 +99,9 @@ async def test_totals_follow_every_kind_of_rollup_write(service, operations):
                             "s": s,
                             "c": c,
                             "x": str(x),
+                            "t": t,
                         }
-                        for a, d, s, c, x in operation[1]
+                        for a, d, s, c, x, t in operation[1]
                     ],
                 )
             elif operation[0] == "replace":  # the storage layer's re-sync of a window

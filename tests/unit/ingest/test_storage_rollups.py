@@ -1,4 +1,5 @@
-"""Partial rollups equal a plain per-key sum, for Arrow batches and for connector items alike."""
+"""Partial rollups equal a plain per-key sum, for Arrow batches and for connector items alike;
+a FOCUS source's rows are keyed by the cloud that billed them, a connector's by its own."""
 
 from __future__ import annotations
 
@@ -24,16 +25,21 @@ rows = st.lists(
         st.sampled_from(["USD", "EUR"]),
         st.decimals(min_value=-1000, max_value=1000, places=6, allow_nan=False),
         st.sampled_from([None, {"env": "prod"}, {"env": "dev", "n": 3}, {"k": None}]),
+        st.sampled_from(["AWS", "Microsoft", "Oracle", "", None]),
     ),
     max_size=40,
 )
 
 
-def naive(data):
+FOCUS_TYPES = {"AWS": "aws", "Microsoft": "azure", "Oracle": "oracle", "": "focus_file"}
+
+
+def naive(data, account_provider):
     daily, tags = defaultdict(Decimal), defaultdict(Decimal)
-    for offset, service, region, currency, amount, tag in data:
+    for offset, service, region, currency, amount, tag, name in data:
         day = DAY0 + timedelta(days=offset)
-        daily[(day, service, region, currency)] += amount
+        kind = FOCUS_TYPES[name or ""] if account_provider == "FOCUS_FILE" else "aws"
+        daily[(day, kind, service, region, currency)] += amount
         for k, v in (tag or {}).items():
             text = v if isinstance(v, str) else ("" if v is None else json.dumps(v))
             tags[(day, k, text, currency)] += amount
@@ -42,8 +48,8 @@ def naive(data):
 
 def summed(rollups, tag_rows):
     daily, tags = defaultdict(Decimal), defaultdict(Decimal)
-    for day, service, region, currency, amount, _ in rollups:
-        daily[(day, service, region, currency)] += amount
+    for day, kind, service, region, currency, amount, _ in rollups:
+        daily[(day, kind, service, region, currency)] += amount
     for day, key, value, currency, amount in tag_rows:
         tags[(day, key, value, currency)] += amount
     return dict(daily), dict(tags)
@@ -55,6 +61,7 @@ def test_arrow_partials_sum_like_a_group_by(data) -> None:
     table = pa.table(
         {
             "charge_day": pa.array([DAY0 + timedelta(days=r[0]) for r in data], pa.date32()),
+            "provider_name": pa.array([r[6] for r in data], pa.string()),
             "service_name": pa.array([r[1] for r in data], pa.string()),
             "region_id": pa.array([r[2] for r in data], pa.string()),
             "billing_currency": pa.array([r[3] for r in data], pa.string()),
@@ -63,7 +70,7 @@ def test_arrow_partials_sum_like_a_group_by(data) -> None:
             "provisional": pa.array([False] * len(data), pa.bool_()),
         }
     )
-    assert summed(*batch_partials(table)) == naive(data)
+    assert summed(*batch_partials(table, "FOCUS_FILE")) == naive(data, "FOCUS_FILE")
 
 
 @settings(max_examples=40, deadline=None)
@@ -83,14 +90,29 @@ def test_item_chunks_carry_the_same_partials(data) -> None:
             service_name=service,
             region_id=region,
             tags=tag or {},
+            provider_name=name or "",
         )
-        for d, service, region, currency, amount, tag in data
+        for d, service, region, currency, amount, tag, name in data
     ]
     chunks = list(item_chunks(iter(items), Owner("o", 1, "AWS"), per_chunk=7))
     rollups = [r for c in chunks for r in c.rollups]
     tag_rows = [t for c in chunks for t in c.tags]
     assert sum(c.rows for c in chunks) == len(items)
-    assert summed(rollups, tag_rows) == naive(data)
+    assert summed(rollups, tag_rows) == naive(data, "AWS")
+
+
+@settings(max_examples=20, deadline=None)
+@given(rows)
+def test_item_chunks_of_a_focus_source_are_keyed_by_provider_name(data) -> None:
+    start = datetime(2024, 9, 1, tzinfo=UTC)
+    items = [
+        CostLineItem(start + timedelta(days=d), start + timedelta(days=d + 1), amount, amount,
+                     currency, service, region_id=region, tags=tag or {}, provider_name=name or "")
+        for d, service, region, currency, amount, tag, name in data
+    ]  # fmt: skip
+    chunks = list(item_chunks(iter(items), Owner("o", 1, "FOCUS_FILE"), per_chunk=7))
+    rollups = [r for c in chunks for r in c.rollups]
+    assert summed(rollups, [t for c in chunks for t in c.tags]) == naive(data, "FOCUS_FILE")
 
 
 def test_items_outside_the_window_are_dropped() -> None:
