@@ -54,8 +54,12 @@ class CostQueryApi(grpc_ingest.CostQueryServiceServicer):
                     daily_average=_money(c.rate.daily_average.amount, c.currency),
                     projected_month_end=_money(c.rate.projected_month_end.amount, c.currency),
                     by_provider=[
-                        pb.ProviderCost(provider=_provider_enum(p), amount=_money(a, c.currency))
-                        for p, a in c.by_provider
+                        pb.ProviderCost(
+                            provider=_provider_enum(kind.upper()),
+                            amount=_money(a, c.currency),
+                            provider_type=kind,
+                        )
+                        for kind, a in c.by_provider
                     ],
                     by_account=[
                         pb.AccountCost(

@@ -23,13 +23,7 @@ from services.ingest import queries_repository as repo
 from services.ingest.domain import queries as q
 from services.ingest.domain import queries_figures as fig
 
-PROVIDER_LABELS = {
-    "AWS": "AWS",
-    "GCP": "Google Cloud",
-    "AZURE": "Azure",
-    "DIGITALOCEAN": "DigitalOcean",
-    "FOCUS_FILE": "FOCUS file",
-}
+ACCOUNT_DIMENSIONS = ("account", "provider")
 
 
 def utc_today() -> date:
@@ -50,7 +44,7 @@ class CurrencyOverview:
     month_to_date: Decimal
     last_month: Decimal
     rate: fig.RunRate
-    by_provider: list[tuple[str, Decimal]]
+    by_provider: list[tuple[str, Decimal]]  # month to date per provider type, largest first
     by_account: list[AccountCost]
 
 
@@ -109,12 +103,19 @@ class CostQueries:
             rows = await repo.overview_sums(
                 session, org, periods.current, periods.last_month, periods.last_month_same_days
             )
+            types = await repo.provider_type_sums(session, org, periods.current)
         currencies = sorted({row.currency for row in rows})
         present = {a.provider for a in known.values() if not a.deleted}
         return Overview(
             periods,
             [
-                _currency_overview(c, [r for r in rows if r.currency == c], periods, known)
+                _currency_overview(
+                    c,
+                    [r for r in rows if r.currency == c],
+                    periods,
+                    known,
+                    {kind: amount for currency, kind, amount in types if currency == c},
+                )
                 for c in currencies
             ],
             [p for p in q.PROVIDERS if p in present],
@@ -178,12 +179,10 @@ def _currency_overview(
     rows: list[repo.OverviewRow],
     periods: q.OverviewPeriods,
     known: dict[int, repo.AccountRow],
+    by_type: dict[str, Decimal],
 ) -> CurrencyOverview:
     mtd = sum((r.month_to_date for r in rows), fig.ZERO)
     same_days = sum((r.last_month_same_days for r in rows), fig.ZERO)
-    providers: dict[str, Decimal] = {}
-    for row in rows:
-        providers[row.provider] = providers.get(row.provider, fig.ZERO) + row.month_to_date
     accounts = [
         AccountCost(r.account_id, _account_name(known, r.account_id), r.provider, r.month_to_date)
         for r in sorted(rows, key=lambda r: (-r.month_to_date, r.account_id))
@@ -193,7 +192,7 @@ def _currency_overview(
         mtd,
         sum((r.last_month for r in rows), fig.ZERO),
         fig.run_rate(currency, mtd, periods.current, same_days, periods.last_month_same_days),
-        fig.ranked(providers),
+        fig.ranked(by_type),
         accounts,
     )
 
@@ -218,18 +217,15 @@ async def _labels(
 ) -> dict[str, str]:
     """Display names for the groups; also checks the account filter belongs to the org."""
     org = current_caller().org_id
+    by_account = dimension is not None and dimension.name in ACCOUNT_DIMENSIONS
     known = (
         await _check_accounts(session, org, filters.account_ids)
-        if filters.account_ids or (dimension and dimension.name == "account")
+        if filters.account_ids or by_account
         else {}
     )
-    if dimension is None:
-        return {}
-    if dimension.name == "account":
-        return {str(i): a.name for i, a in known.items()}
-    if dimension.name == "provider":
-        return PROVIDER_LABELS
-    return {"": fig.UNTAGGED_LABEL} if dimension.is_tag else {}
+    if by_account:
+        return fig.account_labels({i: a.name for i, a in known.items()})
+    return {"": fig.UNTAGGED_LABEL} if dimension and dimension.is_tag else {}
 
 
 Groups = dict[tuple[date, str], tuple[Decimal, list[fig.Share]]]

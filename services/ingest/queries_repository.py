@@ -1,8 +1,8 @@
 """Every SQL statement of the cost queries. They read the daily rollups, never line items.
 
 Questions that need no service or region read `daily_account_totals` (the rollups summed
-per account, day, provider and currency, kept by triggers; see migration 0003): ~40x
-fewer rows for the same answer.
+per account, day, provider, provider type and currency, kept by triggers; see migrations
+0003 and 0005): ~40x fewer rows for the same answer.
 
 Aggregation happens in PostgreSQL (GROUP BY, date_trunc, FILTER), so Python only sees
 one row per (bucket, currency, group). Fragments composed below come from fixed tables
@@ -28,14 +28,15 @@ _BUCKETS = {
     None: "CAST(:start AS date)",
 }
 _KEYS = {
-    "provider": "provider",
+    "provider": "account_id::text",
+    "provider_type": "provider_type",
     "service": "service",
     "region": "region",
     "account": "account_id::text",
     None: "''",
 }
 # Dimensions `daily_account_totals` can answer; the others need the full rollups.
-_ACCOUNT_LEVEL = {None, "provider", "account"}
+_ACCOUNT_LEVEL = {None, "provider", "provider_type", "account"}
 _PROVIDER_ACCOUNTS = (
     "account_id IN (SELECT id FROM cloud_accounts WHERE org_id = :org AND provider = :provider)"
 )
@@ -103,6 +104,20 @@ async def overview_sums(
         },
     )
     return [OverviewRow(*row) for row in result]
+
+
+async def provider_type_sums(
+    session: AsyncSession, org_id: str, period: Period
+) -> list[tuple[str, str, Decimal]]:
+    """(currency, provider type, amount) over the period."""
+    result = await session.execute(
+        text(
+            "SELECT currency, provider_type, sum(amount) FROM daily_account_totals"
+            " WHERE org_id = :org AND day BETWEEN :start AND :end GROUP BY 1, 2"
+        ),
+        {"org": org_id, "start": period.start, "end": period.end},
+    )
+    return result.all()  # type: ignore[return-value]
 
 
 def _filters_sql(filters: Filters, provider_column: bool) -> tuple[str, dict[str, object]]:

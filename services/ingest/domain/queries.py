@@ -18,7 +18,9 @@ DEFAULT_TREND_DAYS = 30
 MAX_TREND_DAYS = 366
 DEFAULT_TOP_N = 10
 MAX_TOP_N = 1000
-PLAIN_DIMENSIONS = ("provider", "service", "region", "account")
+# "provider" is a connected account, as "account" (the API's name for it); "provider_type" is
+# the cloud that billed the cost (domain/provider_types).
+PLAIN_DIMENSIONS = ("provider", "provider_type", "service", "region", "account")
 PROVIDERS = ("AWS", "GCP", "AZURE", "DIGITALOCEAN", "FOCUS_FILE")
 
 
@@ -44,7 +46,7 @@ class Period:
 class Dimension:
     """What amounts are split by: a column of the rollups, or one tag key."""
 
-    name: str  # provider | service | region | account | tag
+    name: str  # provider | provider_type | service | region | account | tag
     tag_key: str = ""
 
     @property
@@ -89,7 +91,7 @@ def parse_period(start: str, end: str, field: str = "period") -> Period:
 
 
 def parse_dimension(text: str, field: str, optional: bool) -> Dimension | None:
-    """ "provider", "service", "region", "account" or "tag:<key>"; "" only where optional."""
+    """One of PLAIN_DIMENSIONS or "tag:<key>"; "" only where optional."""
     value = text.strip()
     if not value and optional:
         return None

@@ -99,6 +99,15 @@ def shares(
     ]
 
 
+def account_labels(names: dict[int, str]) -> dict[str, str]:
+    """Account id (as a group key) -> its name, unique: clients key breakdowns by it, so a
+    name two accounts share carries each one's id."""
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {str(i): name if counts[name] == 1 else f"{name} (#{i})" for i, name in names.items()}
+
+
 def with_untagged(tagged: dict[str, Decimal], total: Decimal) -> dict[str, Decimal]:
     """Tag values plus the cost carrying no value for the key, so the parts add up."""
     rest = total - sum(tagged.values(), ZERO)

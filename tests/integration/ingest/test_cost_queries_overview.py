@@ -88,6 +88,30 @@ async def test_overview_gives_exact_figures_per_currency_compared_like_for_like(
     ]
 
 
+async def test_by_provider_splits_a_focus_source_by_the_clouds_it_holds(org, ask):
+    aws = await org.account("Prod AWS")
+    focus = await org.account("FOCUS export", "FOCUS_FILE")
+    await org.rollups(
+        Row(aws, date(2026, 3, 2), "2"),
+        Row(focus, date(2026, 3, 2), "1", provider="FOCUS_FILE", provider_type="aws"),
+        Row(focus, date(2026, 3, 2), "4", provider="FOCUS_FILE", provider_type="azure"),
+        Row(focus, date(2026, 3, 2), "0.5", provider="FOCUS_FILE", provider_type="oracle"),
+    )
+
+    response = await ask(org.org_id).GetOverview(pb.GetOverviewRequest(as_of_date="2026-03-10"))
+
+    usd = by_currency(response)["USD"]
+    assert [(p.provider_type, p.provider, p.amount.amount) for p in usd.by_provider] == [
+        ("azure", prov.PROVIDER_AZURE, "4"),
+        ("aws", prov.PROVIDER_AWS, "3"),
+        ("oracle", prov.PROVIDER_UNSPECIFIED, "0.5"),
+    ]
+    assert [(a.account_id, a.amount.amount) for a in usd.by_account] == [
+        (focus, "5.5"),
+        (aws, "2"),
+    ]
+
+
 async def test_month_over_month_on_the_31st_compares_daily_rates_with_all_of_february(org, ask):
     aws = await org.account("Prod AWS")
     await org.rollups(

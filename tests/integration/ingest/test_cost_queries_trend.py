@@ -135,11 +135,14 @@ async def test_breakdown_by_service_is_largest_first_with_shares(org, ask):
     ]
 
 
-async def test_breakdown_by_account_and_provider_carries_readable_labels(org, ask):
+async def test_breakdown_by_provider_is_by_account_with_unique_names(org, ask):
     aws = await org.account("Prod AWS")
+    aws2 = await org.account("Prod AWS")
     gcp = await org.account("Data GCP", "GCP")
     await org.rollups(
-        Row(aws, date(2026, 3, 10), "2"), Row(gcp, date(2026, 3, 10), "6", provider="GCP")
+        Row(aws, date(2026, 3, 10), "2"),
+        Row(aws2, date(2026, 3, 10), "1"),
+        Row(gcp, date(2026, 3, 10), "6", provider="GCP"),
     )
     request = pb.GetTrendRequest(days=1, granularity=DAY, as_of_date="2026-03-10")
 
@@ -148,13 +151,35 @@ async def test_breakdown_by_account_and_provider_carries_readable_labels(org, as
     request.group_by = "provider"
     by_provider = (await ask(org.org_id).GetTrend(request)).points[0]
 
-    assert [(b.key, b.label) for b in by_account.breakdown] == [
-        (str(gcp), "Data GCP"),
-        (str(aws), "Prod AWS"),
+    expected = [
+        (str(gcp), "Data GCP", Decimal(6)),
+        (str(aws), f"Prod AWS (#{aws})", Decimal(2)),
+        (str(aws2), f"Prod AWS (#{aws2})", Decimal(1)),
     ]
-    assert [(b.key, b.label) for b in by_provider.breakdown] == [
-        ("GCP", "Google Cloud"),
-        ("AWS", "AWS"),
+    assert [(b.key, b.label, Decimal(b.amount.amount)) for b in by_account.breakdown] == expected
+    assert [(b.key, b.label, Decimal(b.amount.amount)) for b in by_provider.breakdown] == expected
+
+
+async def test_breakdown_by_provider_type_splits_a_focus_source_by_its_clouds(org, ask):
+    aws = await org.account("Prod AWS")
+    focus = await org.account("FOCUS export", "FOCUS_FILE")
+    await org.rollups(
+        Row(aws, date(2026, 3, 10), "2"),
+        Row(focus, date(2026, 3, 10), "1", provider="FOCUS_FILE", provider_type="aws"),
+        Row(focus, date(2026, 3, 10), "4", provider="FOCUS_FILE", provider_type="azure"),
+        Row(focus, date(2026, 3, 10), "0.5", provider="FOCUS_FILE", provider_type="oracle"),
+    )
+
+    response = await ask(org.org_id).GetTrend(
+        pb.GetTrendRequest(
+            days=1, granularity=DAY, group_by="provider_type", as_of_date="2026-03-10"
+        )
+    )
+
+    assert breakdown(response.points[0]) == [
+        ("azure", "azure", Decimal(4), "53.33"),
+        ("aws", "aws", Decimal(3), "40.00"),
+        ("oracle", "oracle", Decimal("0.5"), "6.67"),
     ]
 
 

@@ -456,12 +456,14 @@ class CurrencyOverview(_message.Message):
     def __init__(self, currency_code: _Optional[str] = ..., month_to_date: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., last_month: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., mom_change_percent: _Optional[str] = ..., daily_average: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., projected_month_end: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., by_provider: _Optional[_Iterable[_Union[ProviderCost, _Mapping]]] = ..., by_account: _Optional[_Iterable[_Union[AccountCost, _Mapping]]] = ...) -> None: ...
 
 class ProviderCost(_message.Message):
-    __slots__ = ("provider", "amount")
+    __slots__ = ("provider", "amount", "provider_type")
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_TYPE_FIELD_NUMBER: _ClassVar[int]
     provider: _provider_pb2.Provider
     amount: _money_pb2.Money
-    def __init__(self, provider: _Optional[_Union[_provider_pb2.Provider, str]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+    provider_type: str
+    def __init__(self, provider: _Optional[_Union[_provider_pb2.Provider, str]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., provider_type: _Optional[str] = ...) -> None: ...
 
 class AccountCost(_message.Message):
     __slots__ = ("account_id", "account_name", "provider", "amount")
