@@ -106,6 +106,7 @@ def anomaly(a: AnomalyRow) -> pb.Anomaly:
                 label=c.label,
                 impact=money(c.impact, cur),
                 contribution_percent=decimal_str(c.contribution_percent),
+                actual=money(c.actual, cur) if c.actual is not None else None,
             )
             for c in a.root_causes
         ],

@@ -38,6 +38,7 @@ class RootCause:
     label: str
     impact: Decimal
     contribution_percent: Decimal
+    actual: Decimal | None = None  # the part's spend that day (None on older anomalies)
 
 
 Part = tuple[str, str]  # (service, region)
@@ -55,12 +56,14 @@ def rank(
     `account`: (id, name) of the series; `impact`: the anomaly's impact and the currency's
     minor unit, which contributions are rounded to."""
     amount, unit = impact
-    causes = [RootCause(Dimension.ACCOUNT, account[0], account[1], amount, Decimal("100.0"))]
+    total = sum(today.values(), start=Decimal(0))
+    causes = [RootCause(Dimension.ACCOUNT, account[0], account[1], amount, Decimal("100.0"), total)]
     dims = [(Dimension.REGION, 1)] + ([(Dimension.SERVICE, 0)] if by_service else [])
     for dimension, index in dims:
         rose = {k: v for k, v in _rises(today, same_weekdays, index).items() if v > 0}
         if rose:
-            causes += _shares(dimension, _folded(rose), amount, unit)
+            spent = {k: v for k, v in _spent(today, index).items() if k in rose}
+            causes += _shares(dimension, _folded(rose), amount, unit, spent)
     order = {Dimension.ACCOUNT: 0, Dimension.SERVICE: 1, Dimension.REGION: 2}
     causes.sort(
         key=lambda c: (
@@ -90,6 +93,13 @@ def _rises(
     }
 
 
+def _spent(today: dict[Part, Decimal], index: int) -> dict[str, Decimal]:
+    spent: dict[str, Decimal] = defaultdict(Decimal)
+    for part, amount in today.items():
+        spent[part[index]] += amount
+    return spent
+
+
 def _folded(rose: dict[str, Decimal]) -> list[tuple[str, Decimal]]:
     """Largest rise first (ties by key); past MAX_PARTS, the tail as one OTHER part."""
     ranked = sorted(rose.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -100,13 +110,20 @@ def _folded(rose: dict[str, Decimal]) -> list[tuple[str, Decimal]]:
 
 
 def _shares(
-    dimension: Dimension, parts: list[tuple[str, Decimal]], impact: Decimal, unit: Decimal
+    dimension: Dimension,
+    parts: list[tuple[str, Decimal]],
+    impact: Decimal,
+    unit: Decimal,
+    spent: dict[str, Decimal],
 ) -> list[RootCause]:
+    """`spent`: what each part that rose cost that day; OTHER's is what the folded ones cost."""
     weights = [v for _, v in parts]
     amounts = allocate(impact, weights, unit)
     percents = allocate(Decimal("100.0"), weights, PERCENT_UNIT)
+    named = {key for key, _ in parts if key != OTHER}
+    rest = sum((v for k, v in spent.items() if k not in named), start=Decimal(0))
     return [
-        RootCause(dimension, key, _label(key), a, p)
+        RootCause(dimension, key, _label(key), a, p, rest if key == OTHER else spent[key])
         for (key, _), a, p in zip(parts, amounts, percents, strict=True)
     ]
 

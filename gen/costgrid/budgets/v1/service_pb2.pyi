@@ -373,18 +373,20 @@ class Anomaly(_message.Message):
     def __init__(self, id: _Optional[int] = ..., day: _Optional[str] = ..., scope: _Optional[_Union[AnomalyScope, str]] = ..., account_id: _Optional[int] = ..., account_name: _Optional[str] = ..., provider: _Optional[_Union[_provider_pb2.Provider, str]] = ..., service: _Optional[str] = ..., expected_low: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., expected_high: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., actual: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., impact: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., impact_percent: _Optional[str] = ..., severity: _Optional[_Union[AnomalySeverity, str]] = ..., root_causes: _Optional[_Iterable[_Union[RootCause, _Mapping]]] = ..., status: _Optional[_Union[AnomalyStatus, str]] = ..., detect_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dismiss_reason: _Optional[str] = ..., dismissed_by: _Optional[str] = ..., dismiss_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RootCause(_message.Message):
-    __slots__ = ("dimension", "key", "label", "impact", "contribution_percent")
+    __slots__ = ("dimension", "key", "label", "impact", "contribution_percent", "actual")
     DIMENSION_FIELD_NUMBER: _ClassVar[int]
     KEY_FIELD_NUMBER: _ClassVar[int]
     LABEL_FIELD_NUMBER: _ClassVar[int]
     IMPACT_FIELD_NUMBER: _ClassVar[int]
     CONTRIBUTION_PERCENT_FIELD_NUMBER: _ClassVar[int]
+    ACTUAL_FIELD_NUMBER: _ClassVar[int]
     dimension: RootCauseDimension
     key: str
     label: str
     impact: _money_pb2.Money
     contribution_percent: str
-    def __init__(self, dimension: _Optional[_Union[RootCauseDimension, str]] = ..., key: _Optional[str] = ..., label: _Optional[str] = ..., impact: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., contribution_percent: _Optional[str] = ...) -> None: ...
+    actual: _money_pb2.Money
+    def __init__(self, dimension: _Optional[_Union[RootCauseDimension, str]] = ..., key: _Optional[str] = ..., label: _Optional[str] = ..., impact: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., contribution_percent: _Optional[str] = ..., actual: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class AnomalySettings(_message.Message):
     __slots__ = ("min_impact_amount", "min_impact_percent")
