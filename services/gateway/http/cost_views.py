@@ -67,7 +67,11 @@ def overview_json(resp: ingest_pb.GetOverviewResponse, wanted: str, default: str
                 for a in (c.by_account if c is not None else [])
             ],
             "by_provider_type": [
-                {"provider": enum_name(PROVIDER, p.provider), "amount": _amount(p.amount)}
+                # An ingest older than provider types sends only the enum.
+                {
+                    "provider": p.provider_type or enum_name(PROVIDER, p.provider),
+                    "amount": _amount(p.amount),
+                }
                 for p in (c.by_provider if c is not None else [])
             ],
         }

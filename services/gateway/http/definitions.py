@@ -41,3 +41,45 @@ ANOMALY = """- `impact`: `actual` minus the expected amount (the baseline the ex
   around), in the series' currency; `impact_percent` is relative to that expected amount.
 - `root_causes`: the account's cause carries the whole impact; the services' impacts add up
   to it exactly, and so do the regions' (`contribution_percent` adds up to 100.0 in each)."""
+
+# One provider vocabulary: a "provider" is a connected provider account; a "provider type" is
+# the cloud that billed the cost, named as the cloud-accounts routes name providers.
+PROVIDER_TYPES = (
+    "`aws`, `gcp`, `azure`, `digitalocean` (the `provider` of the cloud-accounts routes); a"
+    " FOCUS account's rows count under their FOCUS `ProviderName` in the same vocabulary"
+    " (`AWS` is `aws`, `Microsoft` is `azure`, `Google Cloud` is `gcp`), any other name in"
+    " lower_snake case (`Oracle` is `oracle`), and `focus_file` where a row names none"
+)
+
+PROVIDER_ID = (
+    "A connected provider account: the `id` of a cloud account (GET /cloud-accounts);"
+    " only its cost is counted"
+)
+
+OVERVIEW_PROVIDERS = f"""
+- `by_provider`: month to date per connected provider account (`provider_id` is its id,
+  `provider` its provider type).
+- `by_provider_type`: month to date per provider type: {PROVIDER_TYPES}."""
+
+GROUP_BY = (
+    "How each point's `breakdown` is split. `provider` (the default): per connected provider"
+    " account, keyed by its name (a name two accounts share is followed by ` (#<id>)`);"
+    " `account`: the same, keyed by account id; `provider_type`: per provider type, keyed by "
+    + PROVIDER_TYPES
+    + "; `service`, `region`, or `tag:<key>` (cost without the tag under `(untagged)`);"
+    " `none`: no breakdown"
+)
+
+ANOMALY_LIST = """`data` lists anomalies newest day first; pass `next_page_token` back as
+`page_token` for the next page (empty on the last). Amounts are in the item's `currency`.
+
+- `type`: `spike` (only rises are detected).
+- `provider_id`: the provider account whose spend it is.
+- `expected_amount`: the expected amount (the baseline the expected range is built around);
+  `expected_upper` the top of that range. `actual_amount` minus `expected_amount` is the
+  anomaly's impact (`impact`), and `deviation_percent` that impact relative to
+  `expected_amount`.
+- `top_services`: the services that drove it, largest first: what each cost that day
+  (`amount`; null on anomalies detected before it was recorded) and its part of the impact
+  (`vs_expected`; they add up to the impact).
+- `root_causes`: as on GET /costs/anomalies/{anomaly_id}."""

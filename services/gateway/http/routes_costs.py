@@ -1,5 +1,9 @@
-"""The cost routes, in exactly the shapes existing clients use. `provider_id` is a connected
-cloud account's id."""
+"""The cost routes, in exactly the shapes existing clients use.
+
+One vocabulary: a "provider" (`provider_id`, `by_provider`, `group_by=provider`) is a
+connected provider account; a "provider type" (`by_provider_type`, `group_by=provider_type`)
+is the cloud that billed the cost, named as the accounts routes name providers.
+"""
 
 import uuid
 from typing import Annotated, Any, Literal, cast
@@ -13,14 +17,15 @@ from pydantic import BaseModel, Field
 
 from services.common.caller import Caller
 from services.gateway.http import definitions, protojson
+from services.gateway.http.anomaly_views import AnomalyList, anomaly_list_json
 from services.gateway.http.auth import require
 from services.gateway.http.cost_views import forecast_json, overview_json, trend_json
 from services.gateway.http.jsonio import DecimalJSONResponse
 from services.gateway.http.proto_routes import Rpc, route
 from services.gateway.http.registry import RouteInfo, Router, call
-from services.gateway.http.schemas import Amount, model_for
+from services.gateway.http.schemas import Amount
 
-ProviderId = Annotated[int | None, Query(ge=1, le=2**63 - 1, description="A cloud account id")]
+ProviderId = Annotated[int | None, Query(ge=1, le=2**63 - 1, description=definitions.PROVIDER_ID)]
 Day = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD (UTC)")]
 Currency = Annotated[str, Query(pattern=r"^[A-Z]{3}$", description="ISO 4217, e.g. USD")]
 
@@ -54,9 +59,14 @@ class Span(BaseModel):
 
 
 class ProviderAmount(BaseModel):
-    provider_id: int
+    provider_id: int = Field(description=definitions.PROVIDER_ID)
     name: str
-    provider: str | None
+    provider: str | None = Field(description="The account's provider type")
+    amount: Amount
+
+
+class ProviderTypeAmount(BaseModel):
+    provider: str = Field(description="The provider type: " + definitions.PROVIDER_TYPES)
     amount: Amount
 
 
@@ -66,7 +76,12 @@ class OverviewBlock(BaseModel):
     mom_change_percent: Amount | None
     daily_average: Span
     month_end_forecast: Span
-    by_provider: list[ProviderAmount]
+    by_provider: list[ProviderAmount] = Field(
+        description="Month to date per connected provider account, largest first"
+    )
+    by_provider_type: list[ProviderTypeAmount] = Field(
+        description="Month to date per provider type, largest first"
+    )
 
 
 class Overview(OverviewBlock):
@@ -167,8 +182,9 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
         return DecimalJSONResponse(overview_json(answer, currency or "", default_currency))
 
     r.add(_info("GET /costs/overview", "viewer", "ingest", "CostQueryService.GetOverview",
-                "This month against last, per cloud account",
-                description=definitions.OVERVIEW), overview, Overview)  # fmt: skip
+                "This month against last, per provider account and per provider type",
+                description=definitions.OVERVIEW + definitions.OVERVIEW_PROVIDERS),
+          overview, Overview)  # fmt: skip
 
     async def trend(
         request: Request,
@@ -177,8 +193,12 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
         days: Annotated[int, Query(ge=1, le=365)] = 30,
         granularity: Literal["day", "week", "month"] = "day",
         group_by: Annotated[
-            str | None, Query(pattern=r"^(provider|service|region|account|tag:.{1,100})$")
-        ] = None,
+            str,
+            Query(
+                pattern=r"^(provider|provider_type|service|region|account|none|tag:.{1,100})$",
+                description=definitions.GROUP_BY,
+            ),
+        ] = "provider",
         as_of_date: Day | None = None,
     ) -> DecimalJSONResponse:
         message = ingest_pb.GetTrendRequest(
@@ -187,17 +207,22 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
                 ingest_pb.Granularity,
                 protojson.enum_number(ingest_pb.Granularity.DESCRIPTOR, granularity, "granularity"),
             ),
-            group_by=group_by or "",
+            group_by="" if group_by == "none" else group_by,
             account_ids=[provider_id] if provider_id else [],
             as_of_date=as_of_date or "",
         )
         answer = await call(
             request, "ingest", ingest_grpc.CostQueryServiceStub, "GetTrend", message
         )
-        return DecimalJSONResponse(trend_json(answer, granularity, group_by or ""))
+        return DecimalJSONResponse(
+            trend_json(answer, granularity, "" if group_by == "none" else group_by)
+        )
 
     r.add(_info("GET /costs/trend", "viewer", "ingest", "CostQueryService.GetTrend",
-                "Cost over time, optionally split by a dimension"), trend, Trend)  # fmt: skip
+                "Cost over time, split per provider account unless asked otherwise",
+                description=f"`group_by`: {definitions.GROUP_BY}.\n\n"
+                f"`provider_id`: {definitions.PROVIDER_ID}."),
+          trend, Trend)  # fmt: skip
 
     async def forecast(
         request: Request,
@@ -244,13 +269,11 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
         answer = await call(
             request, "budgets", budgets_grpc.AnomalyServiceStub, "ListAnomalies", message
         )
-        return DecimalJSONResponse(protojson.to_json(answer))
+        return DecimalJSONResponse(anomaly_list_json(answer))
 
     r.add(_info("GET /costs/anomalies", "viewer", "budgets", "AnomalyService.ListAnomalies",
-                "Days whose spend fell outside the expected range",
-                description=definitions.ANOMALY), anomalies,
-          model_for(protojson.descriptor_of(budgets_pb.ListAnomaliesResponse),
-                    output=True))  # fmt: skip
+                "Days whose spend rose above the expected range, newest first",
+                description=definitions.ANOMALY_LIST), anomalies, AnomalyList)  # fmt: skip
     route(r, "GET /costs/anomalies/{anomaly_id}", "viewer", _anomalies("GetAnomaly"),
           "Get an anomaly with its root causes", unwrap="anomaly", tag="costs",
           description=definitions.ANOMALY)  # fmt: skip

@@ -60,7 +60,7 @@ def test_overview_has_the_legacy_shape_with_accounts_as_providers() -> None:
         "amount": Decimal("18.00663861840"),
     }
     text = dumps(out)
-    assert '"amount":18.00663861840' in text and '"amount":0.00000080000' in text
+    assert '"amount":18.0066386184}' in text and '"amount":0.0000008}' in text
 
 
 def test_overview_without_data_is_zero_in_the_default_currency() -> None:
@@ -90,3 +90,20 @@ def test_forecast_picks_the_largest_currency_and_lists_all() -> None:
     assert out["confidence_interval"] == {"low": Decimal("9"), "high": Decimal("11")}
     assert [c["currency"] for c in out["currencies"]] == ["EUR", "USD"]
     assert forecast_json(resp, "EUR", "USD")["projected_total"] == Decimal("5")
+
+
+def test_by_provider_type_names_each_cloud_in_the_accounts_vocabulary() -> None:
+    resp = _overview()
+    resp.currencies[0].by_provider.extend(
+        [
+            ingest_pb.ProviderCost(
+                provider=provider_pb2.PROVIDER_AZURE, provider_type="azure", amount=_usd("2")
+            ),
+            ingest_pb.ProviderCost(provider_type="oracle", amount=_usd("0.5")),
+        ]
+    )
+    out = overview_json(resp, "", "USD")
+    assert out["by_provider_type"] == [
+        {"provider": "azure", "amount": Decimal("2")},
+        {"provider": "oracle", "amount": Decimal("0.5")},
+    ]
