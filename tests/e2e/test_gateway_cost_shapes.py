@@ -176,3 +176,21 @@ async def test_anomaly_list_has_the_documented_shape(stack: Stack, tmp_path: Pat
     raw = json.loads(response.text)["data"][0]
     assert all(not isinstance(raw[f], str) for f in ("actual_amount", "expected_upper"))
     assert not re.search(r"\d\.\d*0[,}\]]", response.text)
+
+
+async def test_openapi_documents_the_cost_shapes_and_vocabulary(stack: Stack) -> None:
+    document = (await stack.http().get("/api/v1/openapi.json")).json()
+    schemas, paths = document["components"]["schemas"], document["paths"]
+
+    def answer(path: str) -> str:
+        return paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+    group_by = next(
+        p for p in paths["/api/v1/costs/trend"]["get"]["parameters"] if p["name"] == "group_by"
+    )
+    assert group_by["schema"]["default"] == "provider"
+    assert "provider_type" in group_by["schema"]["description"]
+    assert answer("/api/v1/costs/anomalies") == {"$ref": "#/components/schemas/AnomalyList"}
+    assert DOCUMENTED <= set(schemas["AnomalyItem"]["properties"])
+    assert answer("/api/v1/costs/overview") == {"$ref": "#/components/schemas/Overview"}
+    assert "oracle" in schemas["ProviderTypeAmount"]["properties"]["provider"]["description"]

@@ -7,13 +7,16 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 # Shared with webhook payloads, so the kit holds them; the routes import them from here too.
 from services.common.decimal_json import dumps, loads
 
 
-class DecimalJSONResponse(Response):
+class DecimalJSONResponse(JSONResponse):
+    """A JSONResponse to FastAPI, so OpenAPI documents each route's response model."""
+
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
