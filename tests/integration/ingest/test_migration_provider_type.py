@@ -1,4 +1,4 @@
-"""Migration 0005 on a schema holding data: FOCUS rollups split by the cloud that billed them,
+"""Migration 0006 on a schema holding data: FOCUS rollups split by the cloud that billed them,
 connector rollups keep their account's type, and the per-account totals follow."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ LINE_ITEMS = (
 
 
 @pytest.fixture
-async def db_at_0004(settings: Settings) -> AsyncIterator[Database]:
+async def db_before(settings: Settings) -> AsyncIterator[Database]:
     """A database of its own, so this run's migrated ingest schema is left alone."""
     run = uuid.uuid4().hex[:10]
     own = settings.model_copy(
@@ -42,7 +42,7 @@ async def db_at_0004(settings: Settings) -> AsyncIterator[Database]:
     await ensure_service_schema(own, "ingest")
     db = Database.for_service(own, "ingest")
     try:
-        await migrations.upgrade(db, "ingest", "0004")
+        await migrations.upgrade(db, "ingest", "0005")
         yield db
     finally:
         await db.dispose()
@@ -78,12 +78,12 @@ async def _seed(db: Database) -> None:
         )
 
 
-async def test_existing_rollups_are_keyed_by_provider_type(db_at_0004: Database) -> None:
-    await _seed(db_at_0004)
+async def test_existing_rollups_are_keyed_by_provider_type(db_before: Database) -> None:
+    await _seed(db_before)
 
-    await migrations.upgrade(db_at_0004, "ingest")
+    await migrations.upgrade(db_before, "ingest")
 
-    async with db_at_0004.transaction() as session:
+    async with db_before.transaction() as session:
         rollups = (
             await session.execute(
                 text("SELECT account_id, provider_type, amount FROM daily_rollups ORDER BY 1, 2")
@@ -106,10 +106,10 @@ async def test_existing_rollups_are_keyed_by_provider_type(db_at_0004: Database)
     assert [tuple(r) for r in totals] == [(*r, 1) for r in rollups]
 
 
-async def test_totals_keep_following_the_rollups_after_it(db_at_0004: Database) -> None:
-    await migrations.upgrade(db_at_0004, "ingest")
+async def test_totals_keep_following_the_rollups_after_it(db_before: Database) -> None:
+    await migrations.upgrade(db_before, "ingest")
 
-    async with db_at_0004.transaction() as session:
+    async with db_before.transaction() as session:
         await session.execute(
             text(
                 "INSERT INTO daily_rollups (org_id, account_id, day, provider, provider_type,"

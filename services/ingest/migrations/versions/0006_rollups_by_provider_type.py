@@ -9,8 +9,8 @@ Existing rollups: a connector account's rows take its own type; a FOCUS account'
 are summed again from its line items (storage always writes both together), split by their
 ProviderName through the same mapping storage uses.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 from alembic import op
@@ -18,8 +18,8 @@ from sqlalchemy import text
 
 from services.ingest.domain.provider_types import ACCOUNT_TYPES, provider_type
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
