@@ -30,8 +30,10 @@ LINE_ITEMS = (
 async def db_before(settings: Settings) -> AsyncIterator[Database]:
     """A database of its own, so this run's migrated ingest schema is left alone."""
     run = uuid.uuid4().hex[:10]
-    own = settings.model_copy(
-        update={
+    # A new Settings, not model_copy: the copy would keep the run's cached role prefix.
+    own = Settings(
+        **{
+            **settings.model_dump(),
             "database_url": make_url(settings.database_url)
             .set(database=f"costgrid_test_mig_{run}")
             .render_as_string(False),
