@@ -182,9 +182,9 @@ async def test_an_anomalys_root_causes_share_out_exactly_its_impact(admin, tmp_p
 
     listed = await eventually(
         lambda: _get(admin, "/api/v1/costs/anomalies", days=30, provider_id=account_id),
-        lambda listed: any(not a.get("service") for a in listed["anomalies"]),
+        lambda listed: any(not a.get("service") for a in listed["data"]),
     )
-    [summary] = [a for a in listed["anomalies"] if not a.get("service")]
+    [summary] = [a for a in listed["data"] if not a.get("service")]
     anomaly = await _get(admin, f"/api/v1/costs/anomalies/{summary['id']}")
 
     impact = Decimal(str(anomaly["impact"]["amount"]))
