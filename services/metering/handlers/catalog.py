@@ -93,7 +93,11 @@ async def create_plan(
             return found
         versions = await repo.book_versions(conn, org, [book])
         if not versions:
-            raise InvalidArgument("plan.price_book_name", f"there is no price book '{book}'")
+            raise NotFound(
+                f"there is no price book '{book}'",
+                reason="PRICE_BOOK_NOT_FOUND",
+                field="plan.price_book_name",
+            )
         currency = versions[0]["currency"]
         fee = _base_fee(base_fee, currency)
         values = {

@@ -30,7 +30,8 @@ async def _plan_in_effect(
 ) -> asyncpg.Record:
     plan = (await repo.plans_by_id(conn, org, [plan_id])).get(plan_id)
     if plan is None:
-        raise InvalidArgument(field, f"plan {plan_id} does not exist")
+        # Another organization's plan is as absent as one nobody has.
+        raise NotFound(f"plan {plan_id} does not exist", reason="PLAN_NOT_FOUND", field=field)
     versions = [
         book_version(r) for r in await repo.book_versions(conn, org, [plan["price_book_name"]])
     ]
