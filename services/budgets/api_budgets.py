@@ -12,6 +12,7 @@ from services.budgets import convert, parse
 from services.budgets.handlers import Deps
 from services.budgets.handlers import budgets as handlers
 from services.budgets.handlers.budgets import Standing
+from services.common.dates import optional_date
 from services.common.pagination import decode_token, encode_token, page_size
 
 # An explicit alias: grpc ships no type information, so a bare assignment is a variable to mypy.
@@ -74,7 +75,7 @@ class BudgetApi(grpc_budgets.BudgetServiceServicer):
         self, request: pb.GetBudgetStatusRequest, context: Ctx
     ) -> pb.GetBudgetStatusResponse:
         budget_id = parse.positive_id(request.budget_id, "budget_id")
-        as_of = parse.optional_day(request.as_of_date, "as_of_date")
+        as_of = optional_date(request.as_of_date, "as_of_date")
         standing = await handlers.get(self._deps, budget_id, as_of)
         return pb.GetBudgetStatusResponse(status=_status(standing))
 

@@ -12,6 +12,7 @@ from costgrid.budgets.v1 import service_pb2_grpc as grpc_budgets
 from services.budgets import convert, parse
 from services.budgets.domain.periods import parse_day
 from services.budgets.handlers import Deps, anomalies, forecasts
+from services.common.dates import optional_date
 from services.common.pagination import decode_token, encode_token, page_size
 
 # An explicit alias: grpc ships no type information, so a bare assignment is a variable to mypy.
@@ -30,7 +31,7 @@ class ForecastApi(grpc_budgets.ForecastServiceServicer):
             account_ids=parse.account_ids(list(request.account_ids)),
             provider=parse.provider(request.provider),
             confidence=parse.confidence(request.confidence_level),
-            as_of=parse.optional_day(request.as_of_date, "as_of_date"),
+            as_of=optional_date(request.as_of_date, "as_of_date"),
         )
         answer = await forecasts.get(self._deps, query)
         first = answer.first_day

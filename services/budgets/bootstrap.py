@@ -18,7 +18,7 @@ def definition(today: Callable[[], date] = utc_today) -> ServiceDefinition:
 
     def deps(runtime: Runtime) -> Deps:
         assert runtime.db is not None, "budgets needs its database"
-        return Deps(runtime.db, runtime.signing_key, today)
+        return Deps(runtime.db, runtime.signing_key, today, lambda: runtime.channel("ingest"))
 
     def register(server: grpc.aio.Server, runtime: Runtime) -> Iterable[str]:
         return api.register(server, deps(runtime))

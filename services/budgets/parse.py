@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +10,6 @@ from google.protobuf.field_mask_pb2 import FieldMask
 
 from services.budgets.domain import budget as rules
 from services.budgets.domain.budget import BudgetSpec
-from services.budgets.domain.periods import parse_day
 from services.common.errors import InvalidArgument
 from services.common.money import parse_currency, parse_decimal
 
@@ -76,15 +74,6 @@ def positive_id(value: int, field: str) -> int:
     if value <= 0:
         raise InvalidArgument(field, "is required")
     return value
-
-
-def optional_day(text: str, field: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return parse_day(text)
-    except ValueError as exc:
-        raise InvalidArgument(field, f"'{text}' is not a YYYY-MM-DD date") from exc
 
 
 def account_ids(values: list[int], field: str = "account_ids") -> list[int]:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from services.common import pagination
 from services.common.caller import ROLES, Caller
+from services.common.dates import check_moment
 from services.common.db import Database
 from services.common.errors import (
     AlreadyExists,
@@ -54,6 +55,8 @@ async def create_token(
     name = validate_name(name)
     if role not in ROLES:
         raise InvalidArgument("role", f"must be one of {', '.join(ROLES)}")
+    if expires_at is not None:
+        expires_at = check_moment(expires_at, "expire_time")
     if expires_at is not None and expires_at <= (now or datetime.now(UTC)):
         raise InvalidArgument("expire_time", "must be in the future")
     if len(request_id) > 200:

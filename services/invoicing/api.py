@@ -10,6 +10,7 @@ import grpc
 from costgrid.invoicing.v1 import service_pb2 as pb
 from costgrid.invoicing.v1 import service_pb2_grpc as grpc_invoicing
 
+from services.common.dates import check_month
 from services.common.errors import InvalidArgument
 from services.common.server import service_name
 from services.invoicing import convert, handlers, handlers_documents, handlers_generate
@@ -18,6 +19,7 @@ from services.invoicing.config import Deps
 from services.invoicing.repository import ListFilter
 
 Ctx = Any  # grpc.aio.ServicerContext is generic in the stubs; handlers never touch it
+PERIOD_FIELDS = ("period_year", "period_month")
 _FORMATS = {pb.DOCUMENT_FORMAT_PDF: "pdf", pb.DOCUMENT_FORMAT_CSV: "csv"}
 
 
@@ -53,8 +55,8 @@ class InvoiceApi(grpc_invoicing.InvoiceServiceServicer):
             raise InvalidArgument("account_id", "must not be negative")
         if not 0 <= request.period_month <= 12:
             raise InvalidArgument("period_month", "must be between 1 and 12, or 0 for any")
-        if request.period_year < 0:
-            raise InvalidArgument("period_year", "must not be negative")
+        if request.period_year:
+            check_month(request.period_year, request.period_month or 1, PERIOD_FIELDS)
         where = ListFilter(
             account_id=request.account_id,
             status=convert.status_from_pb(request.status, "status", allow_unspecified=True),

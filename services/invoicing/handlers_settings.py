@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from services.common.caller import current_caller, require_role
 from services.common.errors import InvalidArgument
+from services.common.names import check_name, optional_name
 from services.invoicing import repository_settings
 from services.invoicing.config import Deps
 from services.invoicing.domain.model import (
@@ -48,7 +49,7 @@ def normalized_settings(value: BillingSettings) -> BillingSettings:
         account_id=value.account_id,
         markup_percent=value.markup_percent,
         payment_terms_days=value.payment_terms_days or DEFAULT_PAYMENT_TERMS_DAYS,
-        client_name=_check_text(value.client_name, "settings.client_name"),
+        client_name=optional_name(value.client_name, "settings.client_name", max_length=MAX_TEXT),
         client_address=_check_text(value.client_address, "settings.client_address"),
     )
 
@@ -76,7 +77,7 @@ async def set_issuer_profile(deps: Deps, value: IssuerProfile) -> IssuerProfile:
     if email and ("@" not in email or " " in email):
         raise InvalidArgument("profile.email", f"'{email}' is not an email address")
     value = IssuerProfile(
-        name=_check_text(value.name, "profile.name", required=True),
+        name=check_name(value.name, "profile.name", max_length=MAX_TEXT),
         address=_check_text(value.address, "profile.address"),
         email=email,
         tax_id=_check_text(value.tax_id, "profile.tax_id"),

@@ -8,6 +8,7 @@ from typing import Any
 from costgrid.metering.v1 import service_pb2 as pb
 
 from services.common.caller import current_caller, require_role
+from services.common.dates import timestamp_moment
 from services.common.db import Database
 from services.common.pagination import decode_token, encode_token, page_size
 from services.metering import convert
@@ -93,7 +94,7 @@ class CatalogRpcs:
         self, request: pb.CreateTenantRequest, context: Any
     ) -> pb.CreateTenantResponse:
         caller = require_role("admin")
-        start = request.start_time.seconds if request.HasField("start_time") else None
+        start = _seconds(request, "start_time")
         row, windows = await tenants.create_tenant(
             self.db,
             caller.org_id,
@@ -126,7 +127,7 @@ class CatalogRpcs:
         self, request: pb.ChangeSubscriptionRequest, context: Any
     ) -> pb.ChangeSubscriptionResponse:
         caller = require_role("admin")
-        at = request.effective_time.seconds if request.HasField("effective_time") else None
+        at = _seconds(request, "effective_time")
         row, windows = await tenants.change_subscription(
             self.db, caller.org_id, request.tenant_id, request.plan_id, at
         )
@@ -135,7 +136,7 @@ class CatalogRpcs:
     async def AddCredit(self, request: pb.AddCreditRequest, context: Any) -> pb.AddCreditResponse:
         caller = require_role("admin")
         expire = (
-            request.expire_time.ToDatetime(tzinfo=convert.UTC)
+            timestamp_moment(request.expire_time, "expire_time")
             if request.HasField("expire_time")
             else None
         )
@@ -161,3 +162,10 @@ class CatalogRpcs:
         return pb.ListCreditsResponse(
             credits=[convert.credit(r) for r in rows], next_page_token=token
         )
+
+
+def _seconds(request: Any, field: str) -> int | None:
+    """An optional Timestamp field as whole epoch seconds, within the supported dates."""
+    if not request.HasField(field):
+        return None
+    return int(timestamp_moment(getattr(request, field), field).timestamp())

@@ -36,8 +36,11 @@ class RuleHandlers:
         live = await channel_repo.live_types(session, org_id, channel_ids)
         missing = [c for c in channel_ids if c not in live]
         if missing:
-            raise InvalidArgument(
-                "rule.channel_ids", f"no such channel: {', '.join(map(str, missing))}"
+            # Another organization's channel is as absent as one nobody has.
+            raise NotFound(
+                f"rule.channel_ids: no such channel: {', '.join(map(str, missing))}",
+                reason="CHANNEL_NOT_FOUND",
+                field="rule.channel_ids",
             )
         return {**fields, "filter": rule_filter.to_json(), "channel_ids": channel_ids}
 

@@ -3,10 +3,12 @@
 One test module per finding of the tenant-safety issue; each test fails without its fix."""
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
 from services.common.settings import Settings
+from tests.security.first_org import make_first_org
 from tests.support.gateway_stack import Stack, gateway_stack
 
 
@@ -14,3 +16,9 @@ from tests.support.gateway_stack import Stack, gateway_stack
 async def stack(settings: Settings) -> AsyncIterator[Stack]:
     async with gateway_stack(settings) as running:
         yield running
+
+
+@pytest.fixture(scope="package")
+async def first_org(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Ids of one of everything in the first organization, keyed by path parameter name."""
+    return await make_first_org(stack, tmp_path_factory.mktemp("first-org"))

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from services.budgets.domain.periods import PeriodKind
+from services.common import names
 from services.common.errors import InvalidArgument
 
 DEFAULT_THRESHOLD = Decimal("80")
@@ -35,12 +36,7 @@ class BudgetSpec:
 
 
 def check_name(name: str, field: str) -> str:
-    name = name.strip()
-    if not name:
-        raise InvalidArgument(field, "is required")
-    if len(name) > MAX_NAME:
-        raise InvalidArgument(field, f"must be at most {MAX_NAME} characters")
-    return name
+    return names.check_name(name, field, max_length=MAX_NAME)
 
 
 def check_amount(amount: Decimal, field: str) -> Decimal:

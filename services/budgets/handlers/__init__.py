@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import grpc
+
 from services.common.db import Database
 
 
@@ -20,3 +22,5 @@ class Deps:
     secret: bytes
     # "Today" in UTC; tests move it to cross period boundaries.
     today: Callable[[], date] = utc_today
+    # A channel to ingest, which confirms the cloud accounts a budget is scoped to.
+    ingest: Callable[[], grpc.aio.Channel] | None = None

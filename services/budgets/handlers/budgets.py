@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -11,9 +12,11 @@ from services.budgets.domain.status import Status
 from services.budgets.handlers import Deps
 from services.budgets.handlers.alerts import evaluate, status_of
 from services.budgets.repository import budgets as repo
+from services.budgets.repository import costs as costs_repo
 from services.budgets.repository.budgets import Alert
 from services.common.caller import current_caller, require_role
-from services.common.errors import NotFound
+from services.common.cloud_accounts import require_cloud_accounts
+from services.common.errors import NotFound, Unavailable
 
 Standing = tuple[Budget, Status, int]
 
@@ -22,8 +25,24 @@ def _missing(budget_id: int) -> NotFound:
     return NotFound(f"budget {budget_id} not found", reason="BUDGET_NOT_FOUND")
 
 
+async def _require_accounts(deps: Deps, org: str, account_ids: Iterable[int]) -> None:
+    """A scope names accounts of the caller's organization only: the read model knows those
+    with costs; ingest is asked about the others (connected, no costs yet, or not ours)."""
+    wanted = list(account_ids)
+    if not wanted:
+        return
+    async with deps.db.transaction() as session:
+        known = await costs_repo.accounts(session, org, wanted)
+    unknown = [a for a in wanted if a not in known]
+    if unknown:
+        if deps.ingest is None:
+            raise Unavailable("no ingest to confirm the scope's accounts", reason="NO_INGEST")
+        await require_cloud_accounts(deps.ingest(), unknown, "budget.scope.account_ids")
+
+
 async def create(deps: Deps, spec: BudgetSpec, request_id: str) -> Standing:
     org = require_role("member").org_id
+    await _require_accounts(deps, org, spec.scope.account_ids)
     today = deps.today()
     async with deps.db.transaction() as session:
         budget = await repo.by_request(session, org, request_id) if request_id else None
@@ -62,6 +81,11 @@ async def page(deps: Deps, after_id: int, limit: int) -> list[Standing]:
 async def update(deps: Deps, budget_id: int, changes: dict[str, Any]) -> Standing:
     """`changes`: validated BudgetSpec fields; alerts already fired this period stay fired."""
     org = require_role("member").org_id
+    if "scope" in changes:
+        async with deps.db.transaction() as session:
+            if await repo.get(session, org, budget_id) is None:
+                raise _missing(budget_id)
+        await _require_accounts(deps, org, changes["scope"].account_ids)
     today = deps.today()
     async with deps.db.transaction() as session:
         budget = await repo.get(session, org, budget_id, for_update=True)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.common.errors import InvalidArgument
+from services.common.names import check_name
 
 SECRET_PREFIX = "cg_"
 PREFIX_LENGTH = 10  # shown in listings: "cg_" plus 7 characters of the secret
@@ -29,14 +28,7 @@ def display_prefix(secret: str) -> str:
 
 
 def validate_name(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise InvalidArgument("name", "is required")
-    if len(name) > NAME_MAX:
-        raise InvalidArgument("name", f"must be at most {NAME_MAX} characters")
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Cn") for ch in name):
-        raise InvalidArgument("name", "must not contain control or unassigned characters")
-    return name
+    return check_name(name, "name", max_length=NAME_MAX)
 
 
 @dataclass(frozen=True, slots=True)

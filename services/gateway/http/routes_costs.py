@@ -26,7 +26,10 @@ from services.gateway.http.registry import RouteInfo, Router, call
 from services.gateway.http.schemas import Amount
 
 ProviderId = Annotated[int | None, Query(ge=1, le=2**63 - 1, description=definitions.PROVIDER_ID)]
-Day = Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD (UTC)")]
+Day = Annotated[
+    str,
+    Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD (UTC), 2000-01-01..2099-12-31"),
+]
 Currency = Annotated[str, Query(pattern=r"^[A-Z]{3}$", description="ISO 4217, e.g. USD")]
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.common import names
 from services.common.errors import InvalidArgument
 
 PROVIDERS = ("AWS", "GCP", "AZURE", "DIGITALOCEAN", "FOCUS_FILE")
@@ -47,12 +48,7 @@ class AccountSpec:
 
 
 def check_name(name: str, where: str) -> str:
-    name = name.strip()
-    if not name:
-        raise InvalidArgument(f"{where}.name", "is required")
-    if len(name) > MAX_NAME:
-        raise InvalidArgument(f"{where}.name", f"must be at most {MAX_NAME} characters")
-    return name
+    return names.check_name(name, f"{where}.name", max_length=MAX_NAME)
 
 
 def check_spec(spec: AccountSpec, where: str) -> None:

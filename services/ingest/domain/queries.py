@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from services.common.dates import optional_date, parse_date
 from services.common.errors import InvalidArgument
 
 DEFAULT_TREND_DAYS = 30
@@ -72,19 +73,14 @@ class OverviewPeriods:
 
 def parse_day(text: str, field: str, today: date) -> date:
     """A caller's "YYYY-MM-DD"; empty means `today`."""
-    if not text:
-        return today
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidArgument(field, f"'{text}' is not a date (YYYY-MM-DD)") from exc
+    return optional_date(text, field) or today
 
 
 def parse_period(start: str, end: str, field: str = "period") -> Period:
     if not start or not end:
         raise InvalidArgument(field, "start_date and end_date are required")
-    first = parse_day(start, f"{field}.start_date", date.min)
-    last = parse_day(end, f"{field}.end_date", date.min)
+    first = parse_date(start, f"{field}.start_date")
+    last = parse_date(end, f"{field}.end_date")
     if last < first:
         raise InvalidArgument(field, f"end_date {last} is before start_date {first}")
     return Period(first, last)

@@ -5,20 +5,17 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from services.common.dates import check_month
 from services.common.errors import InvalidArgument
 from services.invoicing.domain.model import Status
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 # GenerateHistoricalInvoices: this month and the last one are PENDING-aged up to this many
 # months back; anything older is assumed settled.
 PENDING_MONTHS = 2
 
 
 def validate_month(year: int, month: int) -> None:
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InvalidArgument("year", f"must be between {MIN_YEAR} and {MAX_YEAR}")
-    if not 1 <= month <= 12:
-        raise InvalidArgument("month", "must be between 1 and 12")
+    check_month(year, month)
 
 
 def month_range(year: int, month: int) -> tuple[date, date]:

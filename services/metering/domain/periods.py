@@ -6,16 +6,14 @@ quantity-seconds product is an exact Decimal.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from services.common.errors import InvalidArgument
+from services.common.dates import parse_month
 
 DAY = 86_400
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def epoch(moment: datetime) -> int:
@@ -51,10 +49,7 @@ def period_of(seconds: int) -> str:
 
 @lru_cache(maxsize=1024)
 def period_bounds(period: str) -> tuple[int, int]:
-    match = _PERIOD.match(period)
-    if not match:
-        raise InvalidArgument("period", f"'{period}' is not a month like 2025-03")
-    year, month = int(match.group(1)), int(match.group(2))
+    year, month = parse_month(period, "period")
     start = epoch(datetime(year, month, 1, tzinfo=UTC))
     end = epoch(datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC))
     return start, end

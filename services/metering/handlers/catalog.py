@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import asyncpg
 
+from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
 from services.common.money import parse_currency, parse_decimal
+from services.common.names import check_name
 from services.metering.domain.meters import METERS, RATE_UNITS
 from services.metering.repository import catalog as repo
 from services.metering.repository import pg
@@ -45,15 +46,8 @@ async def create_price_book(
     currency: str,
     rates: list[tuple[str, str, str]],
 ) -> asyncpg.Record:
-    name = name.strip()
-    if not name:
-        raise InvalidArgument("price_book.name", "is required")
-    try:
-        starts = date.fromisoformat(effective_from)
-    except ValueError as exc:
-        raise InvalidArgument(
-            "price_book.effective_from", "must be a date like 2025-03-01"
-        ) from exc
+    check_name(name, "price_book.name")
+    starts = parse_date(effective_from, "price_book.effective_from")
     code = parse_currency(currency, "price_book.currency_code")
     priced = parse_rates(rates)
     async with db.transaction() as session:
@@ -86,8 +80,7 @@ async def create_plan(
     logs_allowance: int,
     base_fee: tuple[str, str] | None,
 ) -> asyncpg.Record:
-    if not name.strip():
-        raise InvalidArgument("plan.name", "is required")
+    check_name(name, "plan.name")
     for field, value in (
         ("plan.metrics_series_allowance", metrics_allowance),
         ("plan.logs_bytes_allowance", logs_allowance),
@@ -100,11 +93,15 @@ async def create_plan(
             return found
         versions = await repo.book_versions(conn, org, [book])
         if not versions:
-            raise InvalidArgument("plan.price_book_name", f"there is no price book '{book}'")
+            raise NotFound(
+                f"there is no price book '{book}'",
+                reason="PRICE_BOOK_NOT_FOUND",
+                field="plan.price_book_name",
+            )
         currency = versions[0]["currency"]
         fee = _base_fee(base_fee, currency)
         values = {
-            "name": name.strip(),
+            "name": name,
             "price_book_name": book,
             "metrics_series_allowance": metrics_allowance,
             "logs_bytes_allowance": logs_allowance,

@@ -12,6 +12,7 @@ import asyncpg
 from services.common.db import Database
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from services.common.money import parse_currency, parse_decimal
+from services.common.names import optional_name
 from services.metering.domain.allocations import Change, integral
 from services.metering.domain.periods import epoch, period_of, segment_start
 from services.metering.domain.pricing import version_at
@@ -29,7 +30,8 @@ async def _plan_in_effect(
 ) -> asyncpg.Record:
     plan = (await repo.plans_by_id(conn, org, [plan_id])).get(plan_id)
     if plan is None:
-        raise InvalidArgument(field, f"plan {plan_id} does not exist")
+        # Another organization's plan is as absent as one nobody has.
+        raise NotFound(f"plan {plan_id} does not exist", reason="PLAN_NOT_FOUND", field=field)
     versions = [
         book_version(r) for r in await repo.book_versions(conn, org, [plan["price_book_name"]])
     ]
@@ -59,7 +61,7 @@ async def create_tenant(
         plan = await _plan_in_effect(conn, org, plan_id, start, "plan_id")
         values = {
             "tenant_id": tenant_id,
-            "name": name.strip() or tenant_id,
+            "name": optional_name(name, "tenant.name") or tenant_id,
             "overage_policy": policy,
             "currency": plan["currency"],
             "request_id": request_id,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from services.common import names
 from services.common.errors import InvalidArgument
 from services.notifier.domain.model import BUDGET_LEVELS, SEVERITIES, TRIGGER_TYPES, RuleFilter
 from services.notifier.domain.signing import RESERVED_HEADERS
@@ -33,12 +34,7 @@ class Destination:
 
 
 def check_name(name: str, field: str) -> str:
-    name = name.strip()
-    if not name:
-        raise InvalidArgument(field, "must not be empty")
-    if len(name) > MAX_NAME:
-        raise InvalidArgument(field, f"must be at most {MAX_NAME} characters")
-    return name
+    return names.check_name(name, field, max_length=MAX_NAME)
 
 
 def check_url(url: str, field: str, allow_plain_http: bool) -> Destination:

@@ -3,6 +3,8 @@ and tenant isolation across every RPC of the service."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import grpc
 import pytest
 from costgrid.budgets.v1 import service_pb2 as pb
@@ -27,6 +29,14 @@ def valid(**changes) -> pb.Budget:  # type: ignore[no-untyped-def]
         else:
             setattr(budget, key, value)
     return budget
+
+
+@pytest.fixture
+async def tenant(tenant):  # type: ignore[no-untyped-def]
+    """The scope's accounts (3 and 5) are the org's: its costs have named them."""
+    for account in (3, 5):
+        await tenant.send(account, (date(2024, 1, 1), date(2024, 1, 1)), [])
+    return tenant
 
 
 async def rejected(call, request) -> tuple[grpc.StatusCode, str]:  # type: ignore[no-untyped-def]

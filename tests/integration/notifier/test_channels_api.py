@@ -204,6 +204,7 @@ async def test_another_org_sees_none_of_the_channels_rules_or_deliveries(org, ma
     assert (await other.stub.ListChannels(pb.ListChannelsRequest())).channels == []
     assert (await other.stub.ListRules(pb.ListRulesRequest())).rules == []
     error = await _rejected(rule_for(other, [channel.id]))
+    assert error.code() == grpc.StatusCode.NOT_FOUND
     assert error_info(error).metadata["field"] == "rule.channel_ids"
 
 

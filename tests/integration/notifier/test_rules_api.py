@@ -62,10 +62,6 @@ async def test_update_changes_only_the_masked_fields(org, webhook):
     [
         (pb.Rule(name="x", channel_ids=[1]), "rule.trigger_type"),
         (pb.Rule(name="x", trigger_type=pb.TRIGGER_TYPE_SYNC_FAILED), "rule.channel_ids"),
-        (
-            pb.Rule(name="x", trigger_type=pb.TRIGGER_TYPE_SYNC_FAILED, channel_ids=[424242]),
-            "rule.channel_ids",
-        ),
         (pb.Rule(name="", trigger_type=pb.TRIGGER_TYPE_SYNC_FAILED, channel_ids=[1]), "rule.name"),
         (
             pb.Rule(
@@ -82,6 +78,13 @@ async def test_bad_rules_are_rejected_naming_the_field(org, rule, field):
     error = await _error(org.stub.CreateRule(pb.CreateRuleRequest(rule=rule)))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert error_info(error).metadata["field"] == field
+
+
+async def test_a_rule_naming_a_channel_nobody_has_is_not_found(org):
+    rule = pb.Rule(name="x", trigger_type=pb.TRIGGER_TYPE_SYNC_FAILED, channel_ids=[424242])
+    error = await _error(org.stub.CreateRule(pb.CreateRuleRequest(rule=rule)))
+    assert error.code() == grpc.StatusCode.NOT_FOUND
+    assert error_info(error).metadata["field"] == "rule.channel_ids"
 
 
 async def test_viewer_cannot_create_rules_but_can_list_them(org, webhook):
