@@ -148,7 +148,9 @@ async def start(definition: ServiceDefinition, settings: Settings) -> RunningSer
         relay = OutboxRelay(runtime.db, runtime.messaging, settings.outbox_poll_seconds)
         loops.append(relay.run)
         for subscription in definition.subscriptions(runtime):
-            consumer = InboxConsumer(runtime.db, runtime.messaging, subscription)
+            consumer = InboxConsumer(
+                runtime.db, runtime.messaging, subscription, settings.event_ack_wait_seconds
+            )
             await consumer.declare()
             loops.append(consumer.run)
     runtime.readiness = Readiness(
