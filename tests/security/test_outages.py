@@ -12,8 +12,10 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
+import grpc
 import httpx
 import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 from sqlalchemy import make_url
 
 from services.common.settings import Settings
@@ -21,6 +23,10 @@ from services.gateway.http.routes_resources import BUDGET_EXAMPLE
 from tests.support.gateway_stack import Stack, gateway_stack
 from tests.support.tcp_proxy import TcpProxy
 
+SERVING, NOT_SERVING = (
+    health_pb2.HealthCheckResponse.SERVING,
+    health_pb2.HealthCheckResponse.NOT_SERVING,
+)
 REQUESTS = 200  # during one outage; each used to log a stack trace
 
 
@@ -71,6 +77,12 @@ async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20.0)
 
 async def _health(stack: Stack) -> httpx.Response:
     return await stack.http().get("/api/v1/health")
+
+
+async def _grpc_health(stack: Stack, name: str) -> int:
+    async with grpc.aio.insecure_channel(stack.services["budgets"].address) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        return (await stub.Check(health_pb2.HealthCheckRequest(service=name), timeout=2)).status
 
 
 async def _down(stack: Stack, dependency: str) -> bool:
@@ -124,6 +136,7 @@ async def test_nats_away_is_not_ready_while_calls_that_need_only_postgres_still_
         try:
             assert await eventually(lambda: _down(proxied, "nats"))
             health = (await _health(proxied)).json()
+            probes = {name: await _grpc_health(proxied, name) for name in ("", "liveness")}
             created = await proxied.http(token).post(
                 "/api/v1/budgets",
                 json={**BUDGET_EXAMPLE, "name": "made while NATS is away"},
@@ -134,6 +147,7 @@ async def test_nats_away_is_not_ready_while_calls_that_need_only_postgres_still_
 
     assert health["dependencies"] == {"postgres": "up", "nats": "down"}
     assert set(health["services"].values()) == {"NOT_SERVING"}
+    assert probes == {"": NOT_SERVING, "liveness": SERVING}  # not ready, but no restart needed
     assert (await proxied.http().get("/api/v1/health/live")).status_code == 200
     assert created.status_code == 201, created.text
     assert not [r for r in records if r.exc_info], "a stack trace was logged for an outage"
