@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -20,8 +21,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import Database
+from services.common.heartbeat import in_progress
 from services.common.logging import get_logger, org_id_var, trace_id_var
 from services.common.messaging import EVENTS_STREAM, Messaging, StreamSpec
+from services.common.outages import RETRY_AFTER_SECONDS, dependency_down
 from services.common.outbox import EVENT_ORG, EVENT_TIME, EVENT_TRACE, EVENT_TYPE, MSG_ID
 
 log = get_logger(__name__)
@@ -54,17 +57,25 @@ class Subscription:
     handler: Handler
     stream: StreamSpec = EVENTS_STREAM
     max_deliver: int = 20
-    ack_wait_seconds: float = 30
+    # None: the service's COSTGRID_EVENT_ACK_WAIT_SECONDS.
+    ack_wait_seconds: float | None = None
     batch: int = 64
     # Called after a batch's effects committed (e.g. to wake a worker that acts on them).
     after_commit: Callable[[], None] | None = None
 
 
 class InboxConsumer:
-    def __init__(self, db: Database, messaging: Messaging, subscription: Subscription) -> None:
+    def __init__(
+        self,
+        db: Database,
+        messaging: Messaging,
+        subscription: Subscription,
+        ack_wait_seconds: float = 6.0,
+    ) -> None:
         self._db = db
         self._messaging = messaging
         self._sub = subscription
+        self._ack_wait = subscription.ack_wait_seconds or ack_wait_seconds
         self._psub: JetStreamContext.PullSubscription | None = None
 
     async def declare(self) -> None:
@@ -77,8 +88,10 @@ class InboxConsumer:
                 filter_subject=ns.subject(sub.subject),
                 ack_policy=AckPolicy.EXPLICIT,
                 deliver_policy=DeliverPolicy.ALL,
-                max_deliver=sub.max_deliver,
-                ack_wait=sub.ack_wait_seconds,
+                # Unbounded here: an outage must not use up an event's deliveries; handle()
+                # gives up after `max_deliver` attempts that failed on the event itself.
+                max_deliver=-1,
+                ack_wait=self._ack_wait,
             ),
         )
         self._psub = await self._messaging.js.pull_subscribe_bind(sub.durable, stream=stream)
@@ -94,10 +107,16 @@ class InboxConsumer:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("inbox.fetch_failed", consumer=self._sub.durable, error=str(exc))
+                log.warning_limited(
+                    "inbox.fetch_failed",
+                    key=self._sub.durable,
+                    consumer=self._sub.durable,
+                    error=str(exc),
+                )
                 await asyncio.sleep(0.5)
                 continue
-            await self.handle_batch(messages)
+            async with in_progress(messages, self._ack_wait):
+                await self.handle_batch(messages)
 
     async def _fetch(self) -> list[Msg]:
         """Waits for one event, then takes whatever else is already there.
@@ -129,10 +148,26 @@ class InboxConsumer:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                if dependency_down(exc):
+                    await self._retry_later(messages, exc)
+                    return
                 log.warning("inbox.batch_failed", consumer=self._sub.durable, error=str(exc))
         for msg in messages:
             if await self.handle(msg):
                 self._committed()
+
+    async def _retry_later(self, messages: list[Msg], exc: Exception) -> None:
+        """PostgreSQL or NATS is away: no attempt of the event's own, so never given up on."""
+        log.warning_limited(
+            "inbox.dependency_unavailable",
+            key=self._sub.durable,
+            consumer=self._sub.durable,
+            dependency=dependency_down(exc),
+            error=str(exc)[:300] or type(exc).__name__,
+        )
+        for msg in messages:
+            with contextlib.suppress(Exception):  # unacked, it comes back after the ack wait
+                await msg.nak(delay=RETRY_AFTER_SECONDS)
 
     def _committed(self) -> None:
         if self._sub.after_commit:
@@ -155,9 +190,11 @@ class InboxConsumer:
             return applied
         except asyncio.CancelledError:
             raise
-        except Exception:
+        except Exception as exc:
             attempt = msg.metadata.num_delivered
-            if attempt >= self._sub.max_deliver:
+            if dependency_down(exc):
+                await self._retry_later([msg], exc)
+            elif attempt >= self._sub.max_deliver:
                 log.exception(
                     "inbox.gave_up", consumer=self._sub.durable, event_id=event.id, attempts=attempt
                 )

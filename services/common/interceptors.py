@@ -1,7 +1,8 @@
 """Server interceptor: request/trace ids, caller context, logging, metrics, error mapping.
 
-Domain errors become their gRPC status with a `google.rpc.ErrorInfo`; anything unexpected
-becomes INTERNAL carrying the request id, never a traceback.
+Domain errors become their gRPC status with a `google.rpc.ErrorInfo`; PostgreSQL or NATS out of
+reach becomes UNAVAILABLE with a `google.rpc.RetryInfo` and a rate-limited log line; anything
+unexpected becomes INTERNAL carrying the request id, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import grpc
-from google.protobuf import any_pb2
+from google.protobuf import any_pb2, duration_pb2
 from google.rpc import error_details_pb2, status_pb2
 from prometheus_client import Counter, Histogram
 
@@ -20,6 +21,7 @@ from services.common import caller as callers
 from services.common.errors import DomainError, InvalidArgument, Unauthenticated
 from services.common.logging import get_logger, org_id_var, request_id_var, trace_id_var
 from services.common.message_size import TooLarge, checked_deserializer, too_large
+from services.common.outages import dependency_down, unavailable
 
 log = get_logger(__name__)
 
@@ -42,8 +44,14 @@ def rich_status(
 ) -> bytes:
     info = any_pb2.Any()
     info.Pack(error_details_pb2.ErrorInfo(reason=reason, domain=domain, metadata=metadata))
+    details = [info]
+    if retry_after := metadata.get("retry_after_seconds"):
+        retry = any_pb2.Any()
+        delay = duration_pb2.Duration(seconds=int(float(retry_after)))
+        retry.Pack(error_details_pb2.RetryInfo(retry_delay=delay))
+        details.append(retry)
     return status_pb2.Status(
-        code=code.value[0], message=message, details=[info]
+        code=code.value[0], message=message, details=details
     ).SerializeToString()
 
 
@@ -103,6 +111,16 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                 if _is_nul_in_text(exc):
                     code = grpc.StatusCode.INVALID_ARGUMENT
                     await self._abort(context, _NUL_IN_TEXT, request_id)
+                elif (dependency := dependency_down(exc)) is not None:
+                    code = grpc.StatusCode.UNAVAILABLE
+                    log.warning_limited(
+                        "dependency.unavailable",
+                        key=dependency,
+                        dependency=dependency,
+                        method=method,
+                        error=str(exc)[:300] or type(exc).__name__,
+                    )
+                    await self._abort(context, unavailable(dependency), request_id)
                 else:
                     code = grpc.StatusCode.INTERNAL
                     log.exception("grpc.unhandled", method=method)

@@ -9,6 +9,7 @@ import json
 import logging
 import re
 import sys
+import time
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -73,6 +74,36 @@ class StructLogger:
 
     def exception(self, event: str, **fields: Any) -> None:
         self._log(logging.ERROR, event, exc_info=True, **fields)
+
+    def warning_limited(self, event: str, key: str = "", **fields: Any) -> None:
+        """A warning at most once per `LIMITED_EVERY_SECONDS` for (event, key); the line that
+        gets through says how many were held back. For failures that repeat on every request or
+        poll while a dependency is away, where a line each time would drown the log."""
+        held_back = _LIMITER.admit((event, key))
+        if held_back is not None:
+            self._log(logging.WARNING, event, **fields, suppressed=held_back)
+
+
+LIMITED_EVERY_SECONDS = 10.0
+
+
+class _Limiter:
+    def __init__(self) -> None:
+        self._last: dict[tuple[str, str], float] = {}
+        self._held: dict[tuple[str, str], int] = {}
+
+    def admit(self, key: tuple[str, str]) -> int | None:
+        """None to hold this one back; else how many were held back since the last one."""
+        now = time.monotonic()
+        last = self._last.get(key)
+        if last is not None and now - last < LIMITED_EVERY_SECONDS:
+            self._held[key] = self._held.get(key, 0) + 1
+            return None
+        self._last[key] = now
+        return self._held.pop(key, 0)
+
+
+_LIMITER = _Limiter()
 
 
 def get_logger(name: str) -> StructLogger:

@@ -7,6 +7,7 @@ concurrent runs on one server never see each other's messages.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import nats
@@ -90,7 +91,7 @@ async def connect(
                 reconnect_time_wait=0.5,
                 connect_timeout=2,
                 allow_reconnect=True,
-                error_cb=_on_error,
+                error_cb=_on_error(name),
                 disconnected_cb=_on_disconnect,
                 reconnected_cb=_on_reconnect,
             )
@@ -102,8 +103,12 @@ async def connect(
             await asyncio.sleep(0.5)
 
 
-async def _on_error(exc: Exception) -> None:
-    log.warning("nats.error", error=str(exc))
+def _on_error(name: str) -> Callable[[Exception], Awaitable[None]]:
+    async def on_error(exc: Exception) -> None:
+        # Every failed reconnect attempt lands here while the server is away.
+        log.warning_limited("nats.error", key=name, connection=name, error=str(exc))
+
+    return on_error
 
 
 async def _on_disconnect() -> None:

@@ -118,7 +118,11 @@ class OutboxRelay:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # NATS or the database is down: keep the rows, retry later
-                log.warning("outbox.publish_failed", error=str(exc) or type(exc).__name__)
+                log.warning_limited(
+                    "outbox.publish_failed",
+                    key=self._db.schema,
+                    error=str(exc) or type(exc).__name__,
+                )
                 backoff = min(backoff * 2 or 0.1, 5.0)
             try:
                 await asyncio.wait_for(stop.wait(), timeout=backoff)

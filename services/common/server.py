@@ -23,6 +23,7 @@ from services.common.interceptors import ServiceInterceptor
 from services.common.logging import configure_logging, get_logger
 from services.common.messaging import Messaging, Namespace, connect, ensure_streams
 from services.common.outbox import OutboxRelay
+from services.common.readiness import Readiness
 from services.common.settings import Settings
 
 log = get_logger(__name__)
@@ -37,6 +38,7 @@ class Runtime:
     settings: Settings
     db: Database | None = None
     messaging: Messaging | None = None
+    readiness: Readiness | None = None  # what the last probe of PostgreSQL and NATS saw
     _channels: dict[str, grpc.aio.Channel] = field(default_factory=dict)
 
     @property
@@ -146,13 +148,18 @@ async def start(definition: ServiceDefinition, settings: Settings) -> RunningSer
         relay = OutboxRelay(runtime.db, runtime.messaging, settings.outbox_poll_seconds)
         loops.append(relay.run)
         for subscription in definition.subscriptions(runtime):
-            consumer = InboxConsumer(runtime.db, runtime.messaging, subscription)
+            consumer = InboxConsumer(
+                runtime.db, runtime.messaging, subscription, settings.event_ack_wait_seconds
+            )
             await consumer.declare()
             loops.append(consumer.run)
+    runtime.readiness = Readiness(
+        health_servicer, names, runtime.db, runtime.messaging, settings.health_probe_seconds
+    )
+    loops.append(runtime.readiness.run)
     tasks = [asyncio.create_task(loop(stop_event)) for loop in loops]
 
-    for name in ["", *names]:
-        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    await runtime.readiness.publish()
     metrics_server, metrics_port = _start_metrics(settings.metrics_port_of(definition.name))
     log.info(
         "service.started",

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = 0.05
     # Largest gRPC message a service takes or a client sends; larger is INVALID_ARGUMENT.
     grpc_max_message_bytes: int = Field(16 * 1024 * 1024, ge=1024)
+    # An event unacknowledged this long goes to another replica; consumers at work on it send
+    # in-progress acks three times per wait, so only a dead or stuck one loses it.
+    event_ack_wait_seconds: float = Field(default=6.0, ge=1)
+    # How often readiness (gRPC health) probes PostgreSQL and NATS.
+    health_probe_seconds: float = Field(default=2.0, gt=0)
     auto_migrate: bool | None = None  # default: on in dev, off in prod
 
     ingest_addr: str = f"127.0.0.1:{_DEFAULT_GRPC_PORT['ingest']}"

@@ -6,7 +6,7 @@
 | `COSTGRID_INGEST_SCHEDULER_POLL_SECONDS` | 60 | how often a replica looks for orgs that are due |
 | `COSTGRID_INGEST_SYNC_DAYS_BACK` | 7 | days a scheduled sync re-reads |
 | `COSTGRID_INGEST_WORKERS` | 2 | sync tasks one replica runs at once |
-| `COSTGRID_INGEST_TASK_ACK_WAIT_SECONDS` | 60 | a task unacknowledged this long is redelivered; running tasks send in-progress acks well within it |
+| `COSTGRID_INGEST_TASK_ACK_WAIT_SECONDS` | 6 | a task unacknowledged this long goes to another replica; running tasks send in-progress acks three times per wait |
 | `COSTGRID_INGEST_TASK_MAX_ATTEMPTS` | 3 | attempts of a task whose provider fails transiently |
 | `COSTGRID_INGEST_TASK_RETRY_SECONDS` | 10 | first backoff after a transient failure (doubles) |
 | `COSTGRID_INGEST_BUSY_RETRY_SECONDS` | 5 | wait before retrying a task whose account is being synced |
@@ -26,7 +26,7 @@ class IngestSettings(BaseSettings):
     scheduler_poll_seconds: float = Field(default=60.0, gt=0)
     sync_days_back: int = Field(default=7, ge=1, le=365)
     workers: int = Field(default=2, ge=1, le=32)
-    task_ack_wait_seconds: float = Field(default=60.0, ge=1)
+    task_ack_wait_seconds: float = Field(default=6.0, ge=1)
     task_max_attempts: int = Field(default=3, ge=1)
     task_retry_seconds: float = Field(default=10.0, ge=0)
     busy_retry_seconds: float = Field(default=5.0, ge=0)

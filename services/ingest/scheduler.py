@@ -85,4 +85,4 @@ class Scheduler:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("sync.schedule_failed", error=str(exc) or type(exc).__name__)
+                log.warning_limited("sync.schedule_failed", error=str(exc) or type(exc).__name__)

@@ -19,6 +19,7 @@ from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sqlalchemy.exc import IntegrityError
 
+from services.common.heartbeat import beat_every, in_progress
 from services.common.logging import get_logger
 from services.common.messaging import SYNC_TASKS, SYNC_TASKS_STREAM, Messaging
 from services.ingest import repository_sync as repo
@@ -65,7 +66,7 @@ class SyncWorker:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("sync.fetch_failed", error=str(exc) or type(exc).__name__)
+                log.warning_limited("sync.fetch_failed", error=str(exc) or type(exc).__name__)
                 await asyncio.sleep(0.5)
                 continue
             for msg in messages:
@@ -74,7 +75,7 @@ class SyncWorker:
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # the database is unreachable: the message comes back
-                    log.warning("sync.handle_failed", error=str(exc) or type(exc).__name__)
+                    log.warning_limited("sync.handle_failed", error=str(exc) or type(exc).__name__)
                     with contextlib.suppress(Exception):
                         await msg.nak(delay=self._config.busy_retry_seconds)
 
@@ -90,23 +91,24 @@ class SyncWorker:
             await msg.ack()  # a redelivery of a task that already finished
             return
         lease = uuid.uuid4()
+        ack_wait = self._config.task_ack_wait_seconds
         try:
             async with self._deps.db.transaction() as session:
-                claimed = await repo.claim(
-                    session, task_id, lease, self._config.task_ack_wait_seconds
-                )
+                # Stale once it missed two beats: by the time JetStream redelivers (a whole ack
+                # wait without a beat), the row says so too.
+                claimed = await repo.claim(session, task_id, lease, ack_wait - beat_every(ack_wait))
         except IntegrityError:
             claimed = False  # another task of this account is running: wait for it
         if not claimed:
             await msg.nak(delay=self._config.busy_retry_seconds)
             return
-        beat = asyncio.create_task(self._heartbeat(msg, task_id, lease))
-        try:
+
+        async def renew_lease() -> None:
+            async with self._deps.db.transaction() as session:
+                await repo.heartbeat(session, task_id, lease)
+
+        async with in_progress([msg], ack_wait, also=renew_lease):
             await self._run(msg, task_id, lease)
-        finally:
-            beat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beat
 
     async def _run(self, msg: Msg, task_id: int, lease: uuid.UUID) -> None:
         async with self._deps.db.transaction() as session:
@@ -141,16 +143,3 @@ class SyncWorker:
             return
         await fail_task(self._deps, task, lease, reason, text)
         await msg.ack()
-
-    async def _heartbeat(self, msg: Msg, task_id: int, lease: uuid.UUID) -> None:
-        every = self._config.task_ack_wait_seconds / 3
-        while True:
-            await asyncio.sleep(every)
-            try:
-                await msg.in_progress()
-                async with self._deps.db.transaction() as session:
-                    await repo.heartbeat(session, task_id, lease)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("sync.heartbeat_failed", task_id=task_id, error=str(exc))

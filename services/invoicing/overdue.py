@@ -44,7 +44,9 @@ def overdue_loop(deps: Deps):  # type: ignore[no-untyped-def]
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the database is down: try again next round
-                log.warning("invoices.overdue_check_failed", error=str(exc) or type(exc).__name__)
+                log.warning_limited(
+                    "invoices.overdue_check_failed", error=str(exc) or type(exc).__name__
+                )
             try:
                 await asyncio.wait_for(stop.wait(), timeout=deps.config.overdue_interval_seconds)
             except TimeoutError:

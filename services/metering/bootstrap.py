@@ -24,6 +24,7 @@ def definition(
             runtime.messaging,
             batch=settings.metering_usage_fetch,
             workers=settings.metering_usage_workers,
+            ack_wait_seconds=settings.metering_usage_ack_wait_seconds,
         )
         return [
             consumer.run,

@@ -38,7 +38,7 @@ class UsageConsumer:
         batch: int = 4096,
         workers: int = 2,
         max_deliver: int = 20,
-        ack_wait_seconds: float = 60,
+        ack_wait_seconds: float = 6.0,
     ) -> None:
         self._settings = settings
         self._messaging = messaging
@@ -62,7 +62,9 @@ class UsageConsumer:
                 filter_subject=ns.subject(USAGE),
                 ack_policy=AckPolicy.EXPLICIT,
                 deliver_policy=DeliverPolicy.ALL,
-                max_deliver=self._max_deliver,
+                # Unbounded here: an outage must not use up a batch's deliveries; workers give
+                # up on a message after `max_deliver` attempts that failed on the batch itself.
+                max_deliver=-1,
                 ack_wait=self._ack_wait,
                 # Each worker holds at most one fetched batch, and one more may be on its way.
                 max_ack_pending=self._batch * (self._workers + 1),
@@ -73,7 +75,7 @@ class UsageConsumer:
         await self.declare()
         # spawn, not fork: this process runs gRPC, which must not be forked.
         context = multiprocessing.get_context("spawn")
-        config = usage_worker.Config(self._settings, self._batch, self._max_deliver)
+        config = usage_worker.Config(self._settings, self._batch, self._max_deliver, self._ack_wait)
         backoff = 1.0
         while not stop.is_set():
             crew = usage_worker.Crew(context)

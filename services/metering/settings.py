@@ -14,6 +14,9 @@ class MeteringSettings(Settings):
     # Usage messages per fetch (one write transaction each) and worker processes applying them.
     metering_usage_fetch: int = Field(4096, ge=1)
     metering_usage_workers: int = Field(2, ge=1)
+    # A batch unacknowledged this long goes to another worker; workers at it send in-progress
+    # acks three times per wait, so only a dead or stuck one loses it.
+    metering_usage_ack_wait_seconds: float = Field(6.0, ge=1)
 
 
 def metering_settings(settings: Settings) -> MeteringSettings:

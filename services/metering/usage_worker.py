@@ -10,7 +10,8 @@ changes reach the database in the order the stream holds them, while parsing and
 run in parallel. Each worker has its own NATS connection, database pool and set of applied
 ids, kept in step through the ledger (handlers/seen_ids.py).
 
-A worker that dies leaves its batch unacked (JetStream redelivers it after the ack wait) and
+Workers send in-progress acks while a batch is in hand, so the ack wait can be short: a worker
+that dies leaves its batch unacked (JetStream redelivers it after the ack wait) and
 its ticket unserved: the service process (consumers.py) then stops the crew and starts a new
 one.
 """
@@ -33,8 +34,10 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from services.common.db import Database
+from services.common.heartbeat import in_progress
 from services.common.logging import configure_logging, get_logger
 from services.common.messaging import USAGE_STREAM, Namespace, connect
+from services.common.outages import RETRY_AFTER_SECONDS, dependency_down
 from services.common.settings import Settings
 from services.metering.convert import add_columns, event_fields
 from services.metering.domain.usage import Events
@@ -55,6 +58,7 @@ class Config:
     settings: Settings
     batch: int  # messages per fetch, one transaction
     max_deliver: int
+    ack_wait_seconds: float
 
 
 @dataclass
@@ -135,7 +139,8 @@ async def _consume(config: Config, crew: Crew, name: str) -> None:
             fetched = await _fetch(psub, crew, config.batch)
             if fetched is not None:
                 ticket, messages = fetched
-                await _handle(db, seen, crew, ticket, messages, config.max_deliver)
+                async with in_progress(messages, config.ack_wait_seconds):
+                    await _handle(db, seen, crew, ticket, messages, config.max_deliver)
     finally:
         with contextlib.suppress(Exception):  # the last acks out, unless NATS is away
             await messaging.nc.flush(timeout=2)
@@ -162,7 +167,7 @@ async def _fetch(
     finally:
         crew.fetching.release()
         if failed:
-            log.warning("usage.fetch_failed", error=failed)
+            log.warning_limited("usage.fetch_failed", error=failed)
             await asyncio.sleep(0.5)
 
 
@@ -172,6 +177,12 @@ async def _handle(
     try:
         result = await _apply(db, seen, crew, [msg.data for msg in messages], ticket)
     except Exception as exc:
+        if dependency := dependency_down(exc):  # not the batch's fault: never given up on
+            log.warning_limited("usage.dependency_unavailable", dependency=dependency)
+            for msg in messages:
+                with contextlib.suppress(Exception):  # unacked, it comes back after the ack wait
+                    await msg.nak(delay=RETRY_AFTER_SECONDS)
+            return
         log.exception("usage.batch_failed", messages=len(messages))
         result = Result(error=str(exc) or type(exc).__name__)
     if result.error:

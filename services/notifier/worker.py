@@ -59,7 +59,9 @@ class DeliveryWorker:
                     except asyncio.CancelledError:
                         raise
                     except Exception as exc:  # database down: keep going, retry shortly
-                        log.warning("notifier.claim_failed", error=str(exc) or type(exc).__name__)
+                        log.warning_limited(
+                            "notifier.claim_failed", error=str(exc) or type(exc).__name__
+                        )
                 if started and started == free:
                     continue
                 with contextlib.suppress(TimeoutError):
@@ -86,7 +88,7 @@ class DeliveryWorker:
             try:
                 await record_many(self._db, self._ctx, [(row, result) for row, result, _ in batch])
             except Exception as exc:  # the database: leases run out, the deliveries are retried
-                log.warning("notifier.record_failed", error=str(exc) or type(exc).__name__)
+                log.warning_limited("notifier.record_failed", error=str(exc) or type(exc).__name__)
                 for *_, done in batch:
                     if not done.done():
                         done.set_exception(exc)

@@ -23,7 +23,6 @@ from tests.support.grpc_client import channel_as
 # One configuration for every test module: the work-queue consumer is durable and shared.
 TEST_CONFIG = IngestSettings(
     workers=2,
-    task_ack_wait_seconds=10,
     task_retry_seconds=0.1,
     busy_retry_seconds=0.2,
     scheduler_poll_seconds=3600,

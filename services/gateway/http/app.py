@@ -22,6 +22,7 @@ from services.gateway.http.body_limit import (
     handle_body_too_large,
 )
 from services.gateway.http.failed_auth import FailedAuthGuard
+from services.gateway.http.outages import outage_handlers
 from services.gateway.http.registry import API_PREFIX, Router
 from services.gateway.http.routes_costs import add_cost_routes
 from services.gateway.http.routes_more import add_metering_routes, add_notification_routes
@@ -124,6 +125,7 @@ def create_app(runtime: Runtime, settings: GatewaySettings) -> FastAPI:
         DomainError: errors.handle_domain_error,
         StarletteHTTPException: errors.handle_http_error,
         BodyTooLarge: handle_body_too_large,
+        **outage_handlers(),
     }
     for exc_class, handler in handlers.items():
         app.add_exception_handler(exc_class, handler)

@@ -3,6 +3,7 @@ HTTP status mapped from the service's gRPC status."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,9 +13,10 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.common.errors import DomainError
-from services.common.errors_client import error_info
+from services.common.errors_client import error_info, retry_delay
 from services.common.message_size import REASON as MESSAGE_TOO_LARGE
 from services.common.message_size import refused_to_send
+from services.common.outages import RETRY_AFTER_SECONDS
 from services.gateway.http.jsonio import DecimalJSONResponse
 
 # FAILED_PRECONDITION is 409 by default (the resource's state forbids it); services say
@@ -107,12 +109,27 @@ def from_rpc_error(error: grpc.aio.AioRpcError, service: str) -> ApiError:
     elif status == 500:
         reason = "INTERNAL"
         message = f"The {service} service failed; the request id identifies it in the logs."
+    if status == 503:
+        return unavailable_error(reason, message, details, retry_delay(error))
     return ApiError(status, reason, message, details)
 
 
 def from_domain_error(error: DomainError) -> ApiError:
     status = STATUS_OF.get(error.code, 500)
+    if status == 503:
+        return unavailable_error(error.reason, error.message, dict(error.metadata))
     return ApiError(status, error.reason, error.message, dict(error.metadata))
+
+
+def unavailable_error(
+    code: str, message: str, details: dict[str, Any], seconds: float | None = None
+) -> ApiError:
+    """503 with Retry-After: the service, or what it stands on, is away for now."""
+    wait = max(
+        1, math.ceil(seconds or float(details.get("retry_after_seconds", RETRY_AFTER_SECONDS)))
+    )
+    details = {**details, "retry_after_seconds": wait}
+    return ApiError(503, code, message, details, headers={"Retry-After": str(wait)})
 
 
 def _field_of(loc: tuple[Any, ...]) -> str:
@@ -142,7 +159,7 @@ async def handle_api_error(request: Request, exc: ApiError) -> DecimalJSONRespon
 
 async def handle_domain_error(request: Request, exc: DomainError) -> DecimalJSONResponse:
     api = from_domain_error(exc)
-    return error_response(api.status, api.code, api.message, api.details)
+    return error_response(api.status, api.code, api.message, api.details, api.headers)
 
 
 async def handle_http_error(request: Request, exc: StarletteHTTPException) -> DecimalJSONResponse:

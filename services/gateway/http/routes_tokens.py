@@ -156,12 +156,22 @@ def add_document_route(r: Router) -> None:
 
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
-    services: dict[str, str]
+    dependencies: dict[str, Literal["up", "down"]] = Field(
+        description="What the gateway's own probe saw of PostgreSQL and NATS"
+    )
+    services: dict[str, str] = Field(
+        description="Each service's readiness (gRPC health): SERVING, NOT_SERVING, UNREACHABLE"
+    )
+
+
+class Liveness(BaseModel):
+    status: Literal["alive"]
 
 
 async def _health_of(request: Request, service: str) -> str:
     if service == "gateway":
-        return "SERVING"  # this process is answering
+        readiness = request.app.state.runtime.readiness
+        return "SERVING" if readiness is None or readiness.ready else "NOT_SERVING"
     stub = health_pb2_grpc.HealthStub(request.app.state.runtime.channel(service))
     try:
         answer = await stub.Check(health_pb2.HealthCheckRequest(), timeout=1.0)
@@ -170,15 +180,31 @@ async def _health_of(request: Request, service: str) -> str:
     return str(health_pb2.HealthCheckResponse.ServingStatus.Name(answer.status))
 
 
+def _dependencies(request: Request) -> dict[str, str]:
+    readiness = request.app.state.runtime.readiness
+    seen = readiness.dependencies if readiness is not None else {}
+    return {name: "up" if up else "down" for name, up in seen.items()}
+
+
 def add_health_route(r: Router) -> None:
     async def health(request: Request) -> DecimalJSONResponse:
         states = await asyncio.gather(*(_health_of(request, s) for s in SERVICES))
         services = dict(zip(SERVICES, states, strict=True))
-        ok = all(state == "SERVING" for state in services.values())
+        dependencies = _dependencies(request)
+        ok = all(state == "SERVING" for state in services.values()) and all(
+            state == "up" for state in dependencies.values()
+        )
         return DecimalJSONResponse(
-            {"status": "ok" if ok else "degraded", "services": services},
+            {
+                "status": "ok" if ok else "degraded",
+                "dependencies": dependencies,
+                "services": services,
+            },
             status_code=200 if ok else 503,
         )
+
+    async def live() -> DecimalJSONResponse:
+        return DecimalJSONResponse({"status": "alive"})
 
     r.api.add_api_route(
         "/health",
@@ -186,8 +212,18 @@ def add_health_route(r: Router) -> None:
         methods=["GET"],
         response_model=Health,
         response_class=DecimalJSONResponse,
-        summary="Each service's gRPC health; 200 only when all are SERVING",
+        summary="Readiness: PostgreSQL, NATS and each service; 200 only when all are up",
         tags=["health"],
         operation_id="health",
-        responses={503: {"model": Health, "description": "Some service is not SERVING"}},
+        responses={503: {"model": Health, "description": "A dependency or service is not ready"}},
+    )
+    r.api.add_api_route(
+        "/health/live",
+        live,
+        methods=["GET"],
+        response_model=Liveness,
+        response_class=DecimalJSONResponse,
+        summary="Liveness: 200 while the gateway answers, whatever its dependencies do",
+        tags=["health"],
+        operation_id="healthLive",
     )

@@ -120,7 +120,7 @@ def closing_loop(db: Database, grace_seconds: float, interval_seconds: float):  
             try:
                 await close_due(db, grace_seconds)
             except Exception as exc:  # the database is away: try again next round
-                log.warning("metering.closing_failed", error=str(exc) or type(exc).__name__)
+                log.warning_limited("metering.closing_failed", error=str(exc) or type(exc).__name__)
             try:
                 await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
             except TimeoutError:
