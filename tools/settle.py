@@ -12,20 +12,19 @@ import time
 import asyncpg
 from sqlalchemy import make_url
 
-from services.common.messaging import ALL_STREAMS, Messaging, Namespace, connect
+from services.common.messaging import Messaging, Namespace, connect, consumer_backlog
 from services.common.settings import SERVICES, Settings
 
 
-async def backlog(conn: asyncpg.Connection, messaging: Messaging, ns: Namespace) -> dict[str, int]:
+async def backlog(conn: asyncpg.Connection, messaging: Messaging) -> dict[str, int]:
     """Unpublished outbox rows per service and undelivered or unacked messages per consumer."""
     found: dict[str, int] = {}
     for service in SERVICES:
         found[f"outbox:{service}"] = await conn.fetchval(
             f'SELECT count(*) FROM "{service}".outbox WHERE published_at IS NULL'
         )
-    for spec in ALL_STREAMS:
-        for info in await messaging.js.consumers_info(ns.stream(spec.name)):
-            found[f"consumer:{info.name}"] = (info.num_pending or 0) + (info.num_ack_pending or 0)
+    for name, count in (await consumer_backlog(messaging)).items():
+        found[f"consumer:{name}"] = count
     return found
 
 
@@ -41,7 +40,7 @@ async def wait_settled(
         deadline = time.monotonic() + limit_seconds
         settled_since: float | None = None
         while True:
-            pending = {k: v for k, v in (await backlog(conn, messaging, namespace)).items() if v}
+            pending = {k: v for k, v in (await backlog(conn, messaging)).items() if v}
             now = time.monotonic()
             if pending:
                 settled_since = None

@@ -152,3 +152,14 @@ async def delete_streams(messaging: Messaging, specs: tuple[StreamSpec, ...] = A
             await messaging.js.delete_stream(messaging.namespace.stream(spec.name))
         except NotFoundError:
             pass
+
+
+async def consumer_backlog(
+    messaging: Messaging, specs: tuple[StreamSpec, ...] = ALL_STREAMS
+) -> dict[str, int]:
+    """Messages each durable consumer has not yet handled: not delivered, or not yet acked."""
+    backlog: dict[str, int] = {}
+    for spec in specs:
+        for info in await messaging.js.consumers_info(messaging.namespace.stream(spec.name)):
+            backlog[info.name] = (info.num_pending or 0) + (info.num_ack_pending or 0)
+    return backlog

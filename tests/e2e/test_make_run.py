@@ -100,3 +100,4 @@ def test_costgrid_is_up_only_once_the_demo_data_has_reached_every_service(own_se
     assert forecast["history_days"] >= 30
     assert overview["current_month"]["amount"] == Decimal("20.52022672899")
     assert all(state == "SERVING" for state in health["services"].values())
+    assert health["status"] == "ok" and health["events_pending"] == 0

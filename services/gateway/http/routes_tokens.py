@@ -13,6 +13,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from pydantic import BaseModel, Field
 
 from services.common.caller import Caller
+from services.common.messaging import EVENTS_STREAM, consumer_backlog
 from services.common.settings import SERVICES
 from services.gateway import handlers
 from services.gateway.domain.tokens import TokenRecord
@@ -155,7 +156,16 @@ def add_document_route(r: Router) -> None:
 
 
 class Health(BaseModel):
-    status: Literal["ok", "degraded"]
+    status: Literal["ok", "settling", "degraded"] = Field(
+        description="ok: everything is ready and every event has reached its consumers; "
+        "settling: ready, but events (a sync's costs, a closed period) are still on their way, so "
+        "figures derived from them (budgets, forecasts, anomalies, invoices) may lag; "
+        "degraded: a dependency or service is not ready (HTTP 503)"
+    )
+    events_pending: int | None = Field(
+        description="Events published but not yet handled by every service that consumes them "
+        "(null when NATS cannot be asked)"
+    )
     dependencies: dict[str, Literal["up", "down"]] = Field(
         description="What the gateway's own probe saw of PostgreSQL and NATS"
     )
@@ -186,6 +196,17 @@ def _dependencies(request: Request) -> dict[str, str]:
     return {name: "up" if up else "down" for name, up in seen.items()}
 
 
+async def _events_pending(request: Request) -> int | None:
+    messaging = request.app.state.runtime.messaging
+    if messaging is None:
+        return None
+    try:
+        async with asyncio.timeout(1.0):
+            return sum((await consumer_backlog(messaging, (EVENTS_STREAM,))).values())
+    except Exception:  # NATS away or slow: readiness already says so; the count is unknown
+        return None
+
+
 def add_health_route(r: Router) -> None:
     async def health(request: Request) -> DecimalJSONResponse:
         states = await asyncio.gather(*(_health_of(request, s) for s in SERVICES))
@@ -194,9 +215,11 @@ def add_health_route(r: Router) -> None:
         ok = all(state == "SERVING" for state in services.values()) and all(
             state == "up" for state in dependencies.values()
         )
+        pending = await _events_pending(request)
         return DecimalJSONResponse(
             {
-                "status": "ok" if ok else "degraded",
+                "status": "degraded" if not ok else "ok" if pending == 0 else "settling",
+                "events_pending": pending,
                 "dependencies": dependencies,
                 "services": services,
             },
