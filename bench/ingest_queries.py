@@ -35,7 +35,7 @@ from sqlalchemy import make_url
 from services.common.caller import Caller
 from services.common.clients import channel
 from services.common.db import service_url
-from services.common.server import ServiceDefinition, prepare_database, start
+from services.common.server import ServiceDefinition, prepare_database, runtime_itself, start
 from services.common.settings import Settings
 from services.ingest import api_queries
 from tests.support.infra import drop_run_database, infrastructure_urls, run_settings
@@ -202,7 +202,9 @@ def report(name: str, fast: list[float], raw: list[float]) -> None:
 
 
 async def measure(settings: Settings, as_of: date, calls: int, raw_runs: int) -> None:
-    definition = ServiceDefinition("ingest", api_queries.register, uses_messaging=False)
+    definition = ServiceDefinition(
+        "ingest", runtime_itself, api_queries.register, uses_messaging=False
+    )
     running = await start(definition, settings)
     key = settings.context_signing_key.get_secret_value().encode()
     grpc_channel = channel(running.address, key, caller_of=lambda: Caller(ORG, "viewer", "bench"))

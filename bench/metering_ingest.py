@@ -57,7 +57,7 @@ from services.common.server import start
 from services.metering.bootstrap import definition
 from services.metering.consumers import DURABLE
 from services.metering.domain.periods import period_bounds, period_of
-from services.metering.settings import metering_settings
+from services.metering.settings import MeteringSettings
 from tests.support.grpc_client import channel_as
 from tests.support.infra import drop_run_database, infrastructure_urls, run_settings
 
@@ -200,7 +200,7 @@ async def setup_tenants(settings, org: str, start_at: int) -> None:
 async def main(events: int, per_message: int, columns: bool) -> tuple[float, float]:
     """One run: (metering events/s, ratio to raw)."""
     settings = run_settings(*infrastructure_urls(), db_pool_size=5, log_level="ERROR")
-    fetch = metering_settings(settings).metering_usage_fetch
+    fetch = MeteringSettings.extending(settings).metering_usage_fetch
     bus = await connect(settings.nats_url, "bench", Namespace(settings.namespace))
     await ensure_streams(bus)
     try:

@@ -9,7 +9,7 @@ import contextlib
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -28,18 +28,31 @@ from services.common.settings import Settings
 
 log = get_logger(__name__)
 Loop = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+D = TypeVar("D")
 
 
 @dataclass
 class Runtime:
-    """What a service's wiring gets: settings and the live connections."""
+    """What a service's deps factory gets: its settings and the live connections."""
 
     name: str
     settings: Settings
-    db: Database | None = None
-    messaging: Messaging | None = None
-    readiness: Readiness | None = None  # what the last probe of PostgreSQL and NATS saw
+    _db: Database | None = None
+    _messaging: Messaging | None = None
+    readiness: Readiness | None = None
     _channels: dict[str, grpc.aio.Channel] = field(default_factory=dict)
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError(f"{self.name} was defined without a database")
+        return self._db
+
+    @property
+    def messaging(self) -> Messaging:
+        if self._messaging is None:
+            raise RuntimeError(f"{self.name} was defined without messaging")
+        return self._messaging
 
     @property
     def signing_key(self) -> bytes:
@@ -55,16 +68,31 @@ class Runtime:
         return self._channels[service]
 
 
+def runtime_itself(runtime: Runtime) -> Runtime:
+    """The deps of a service that needs nothing beyond the runtime (test doubles)."""
+    return runtime
+
+
+def _nothing(deps: object) -> list[Any]:
+    return []
+
+
 @dataclass
-class ServiceDefinition:
+class ServiceDefinition(Generic[D]):
+    """A service, declared once: the kit builds its settings (`settings`, a subclass of the
+    kit's Settings), connects, builds its deps once with `deps(runtime)`, and hands those deps
+    to everything else."""
+
     name: str
+    deps: Callable[[Runtime], D]
     # Adds the servicers to the server and returns their full names (for health and reflection).
-    register: Callable[[grpc.aio.Server, Runtime], Iterable[str]]
+    register: Callable[[grpc.aio.Server, D], Iterable[str]]
+    settings: type[Settings] = Settings
+    subscriptions: Callable[[D], list[Subscription]] = _nothing
+    background: Callable[[D], list[Loop]] = _nothing
+    on_start: Callable[[D], Awaitable[None]] | None = None
     uses_database: bool = True
     uses_messaging: bool = True
-    subscriptions: Callable[[Runtime], list[Subscription]] = lambda runtime: []
-    background: Callable[[Runtime], list[Loop]] = lambda runtime: []
-    on_start: Callable[[Runtime], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -94,10 +122,10 @@ class RunningService:
                 await asyncio.wait_for(task, timeout=grace)
         for channel in self.runtime._channels.values():
             await channel.close()
-        if self.runtime.messaging:
-            await self.runtime.messaging.close()
-        if self.runtime.db:
-            await self.runtime.db.dispose()
+        if self.runtime._messaging:
+            await self.runtime._messaging.close()
+        if self.runtime._db:
+            await self.runtime._db.dispose()
         if self._metrics_server is not None:
             self._metrics_server.shutdown()
 
@@ -111,24 +139,26 @@ async def prepare_database(settings: Settings, service: str) -> Database:
     return db
 
 
-async def start(definition: ServiceDefinition, settings: Settings) -> RunningService:
+async def start(definition: ServiceDefinition[D], settings: Settings) -> RunningService:
+    settings = definition.settings.extending(settings)
     runtime = Runtime(definition.name, settings)
     if definition.uses_database:
-        runtime.db = await prepare_database(settings, definition.name)
+        runtime._db = await prepare_database(settings, definition.name)
     if definition.uses_messaging:
-        runtime.messaging = await connect(
+        runtime._messaging = await connect(
             settings.nats_url, f"costgrid-{definition.name}", Namespace(settings.namespace)
         )
-        await ensure_streams(runtime.messaging)
+        await ensure_streams(runtime._messaging)
+    deps = definition.deps(runtime)
     if definition.on_start:
-        await definition.on_start(runtime)
+        await definition.on_start(deps)
 
     limit = settings.grpc_max_message_bytes
     server = grpc.aio.server(
         interceptors=[ServiceInterceptor(definition.name, runtime.signing_key, limit)],
         options=message_size.server_options(limit),
     )
-    names = list(definition.register(server, runtime))
+    names = list(definition.register(server, deps))
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
@@ -143,18 +173,18 @@ async def start(definition: ServiceDefinition, settings: Settings) -> RunningSer
     await server.start()
 
     stop_event = asyncio.Event()
-    loops: list[Loop] = list(definition.background(runtime))
-    if runtime.db and runtime.messaging:
+    loops: list[Loop] = list(definition.background(deps))
+    if runtime._db and runtime._messaging:
         relay = OutboxRelay(runtime.db, runtime.messaging, settings.outbox_poll_seconds)
         loops.append(relay.run)
-        for subscription in definition.subscriptions(runtime):
+        for subscription in definition.subscriptions(deps):
             consumer = InboxConsumer(
                 runtime.db, runtime.messaging, subscription, settings.event_ack_wait_seconds
             )
             await consumer.declare()
             loops.append(consumer.run)
     runtime.readiness = Readiness(
-        health_servicer, names, runtime.db, runtime.messaging, settings.health_probe_seconds
+        health_servicer, names, runtime._db, runtime._messaging, settings.health_probe_seconds
     )
     loops.append(runtime.readiness.run)
     tasks = [asyncio.create_task(loop(stop_event)) for loop in loops]
@@ -179,7 +209,7 @@ def _start_metrics(port: int) -> tuple[Any, int | None]:
     return server, server.server_port
 
 
-async def serve(definition: ServiceDefinition, settings: Settings) -> None:
+async def serve(definition: ServiceDefinition[D], settings: Settings) -> None:
     """Runs until SIGTERM or SIGINT, then shuts down gracefully."""
     configure_logging(definition.name, settings.log_level)
     if settings.env != "dev" and settings.uses_dev_keys():
@@ -197,7 +227,7 @@ async def serve(definition: ServiceDefinition, settings: Settings) -> None:
     log.info("service.stopped")
 
 
-def main(definition: ServiceDefinition) -> None:
+def main(definition: ServiceDefinition[D]) -> None:
     from services.common.known_settings import refuse_unknown_variables
     from services.common.settings import load_settings
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Self
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +50,14 @@ class Settings(BaseSettings):
     gateway_addr: str = f"127.0.0.1:{_DEFAULT_GRPC_PORT['gateway']}"
     # 0 picks a free port; -1 disables the /metrics endpoint.
     metrics_ports: dict[str, int] = Field(default_factory=lambda: dict(_DEFAULT_METRICS_PORT))
+
+    @classmethod
+    def extending(cls, base: Settings) -> Self:
+        """A service's settings on top of the kit's: `base` as given (tests set its fields
+        directly), the service's own fields from the environment."""
+        if isinstance(base, cls):
+            return base
+        return cls(**base.model_dump())
 
     def addr_of(self, service: str) -> str:
         return str(getattr(self, f"{service}_addr"))

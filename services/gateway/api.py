@@ -42,7 +42,6 @@ class TokenApi(grpc_gateway.TokenServiceServicer):
 
     @property
     def _db(self) -> Database:
-        assert self._runtime.db is not None
         return self._runtime.db
 
     async def CreateApiToken(

@@ -4,12 +4,13 @@ background loop of the same process."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
-from services.common.server import Loop, Runtime, ServiceDefinition
+from services.common.server import Loop, Runtime, ServiceDefinition, runtime_itself
 from services.gateway import api, handlers
 from services.gateway.http.app import create_app
 from services.gateway.http.server import HttpServer, bind
-from services.gateway.settings import gateway_settings
+from services.gateway.settings import GatewaySettings
 
 
 @dataclass
@@ -24,13 +25,13 @@ class GatewayState:
         return self.http.port
 
 
-def definition(state: GatewayState | None = None) -> ServiceDefinition:
+def definition(state: GatewayState | None = None) -> ServiceDefinition[Runtime]:
+    """The gateway's deps are the runtime itself: its database, NATS and channels to every
+    service are what the REST routes call through."""
     state = state or GatewayState()
 
     async def on_start(runtime: Runtime) -> None:
-        settings = gateway_settings(runtime.settings)
-        runtime.settings = settings
-        assert runtime.db is not None
+        settings = cast(GatewaySettings, runtime.settings)  # the kit built it from `settings=`
         if settings.bootstrap_token is not None and settings.bootstrap_token.get_secret_value():
             await handlers.ensure_bootstrap_token(
                 runtime.db,
@@ -47,5 +48,10 @@ def definition(state: GatewayState | None = None) -> ServiceDefinition:
         return [state.http.run, state.http.app.state.auth.failures.run]
 
     return ServiceDefinition(
-        name="gateway", register=api.register, on_start=on_start, background=background
+        name="gateway",
+        settings=GatewaySettings,
+        deps=runtime_itself,
+        register=api.register,
+        on_start=on_start,
+        background=background,
     )

@@ -37,10 +37,3 @@ class GatewaySettings(Settings):
     def http_host_port(self) -> tuple[str, int]:
         host, _, port = self.gateway_http_addr.rpartition(":")
         return host or "127.0.0.1", int(port)
-
-
-def gateway_settings(settings: Settings) -> GatewaySettings:
-    """The kit hands every service its base Settings; the gateway's extras come from the env."""
-    if isinstance(settings, GatewaySettings):
-        return settings
-    return GatewaySettings(**settings.model_dump())

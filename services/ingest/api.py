@@ -8,17 +8,17 @@ import grpc
 from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
 
-from services.common.server import Runtime, service_name
+from services.common.server import service_name
 from services.ingest.api_accounts import CloudAccountApi
 from services.ingest.api_queries import CostQueryApi
 from services.ingest.api_sync import SyncApi
 from services.ingest.deps import Deps
 
 
-def register(server: grpc.aio.Server, runtime: Runtime, deps: Deps) -> Iterable[str]:
+def register(server: grpc.aio.Server, deps: Deps) -> Iterable[str]:
     grpc_ingest.add_CloudAccountServiceServicer_to_server(CloudAccountApi(deps), server)
     grpc_ingest.add_SyncServiceServicer_to_server(SyncApi(deps), server)
-    grpc_ingest.add_CostQueryServiceServicer_to_server(CostQueryApi(runtime), server)
+    grpc_ingest.add_CostQueryServiceServicer_to_server(CostQueryApi(deps.db), server)
     return [
         service_name(pb, "CloudAccountService"),
         service_name(pb, "SyncService"),

@@ -10,7 +10,8 @@ from costgrid.common.v1 import date_range_pb2, provider_pb2
 from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
 
-from services.common.errors import InvalidArgument, Unavailable
+from services.common.db import Database
+from services.common.errors import InvalidArgument
 from services.common.money import decimal_str
 from services.common.money import money_proto as _money
 from services.common.server import Runtime, service_name
@@ -26,18 +27,10 @@ _GRANULARITIES = {
 
 
 class CostQueryApi(grpc_ingest.CostQueryServiceServicer):
-    """Needs the runtime's database: `api.register` must pass `CostQueryApi(runtime)`."""
-
-    def __init__(self, runtime: Runtime | None = None) -> None:
-        db = runtime.db if runtime else None
-        self._queries = CostQueries(db) if db else None
+    def __init__(self, db: Database) -> None:
+        self._queries = CostQueries(db)
 
     def _handlers(self) -> CostQueries:
-        if self._queries is None:
-            raise Unavailable(
-                "cost queries are not wired to a database (CostQueryApi needs the runtime)",
-                reason="NOT_CONFIGURED",
-            )
         return self._queries
 
     async def GetOverview(self, request: pb.GetOverviewRequest, context: object) -> object:
@@ -135,7 +128,7 @@ class CostQueryApi(grpc_ingest.CostQueryServiceServicer):
 
 def register(server: grpc.aio.Server, runtime: Runtime) -> Iterable[str]:
     """Only the cost queries, for running them on their own (tests, benchmarks)."""
-    grpc_ingest.add_CostQueryServiceServicer_to_server(CostQueryApi(runtime), server)
+    grpc_ingest.add_CostQueryServiceServicer_to_server(CostQueryApi(runtime.db), server)
     return [service_name(pb, "CostQueryService")]
 
 

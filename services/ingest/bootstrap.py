@@ -1,14 +1,10 @@
-"""Wiring of the ingest service: settings and connections to servicers, consumers and loops.
+"""Wiring of the ingest service: its deps, servicers and background loops.
 
 Background loops: `COSTGRID_INGEST_WORKERS` sync workers on the work queue, and the
 scheduler of periodic syncs (see services/ingest/config.py for the knobs).
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
-
-import grpc
 
 from services.common.crypto import SecretBox
 from services.common.server import Loop, Runtime, ServiceDefinition
@@ -20,21 +16,20 @@ from services.ingest.worker import SyncWorker
 
 
 def deps_of(runtime: Runtime, config: IngestSettings) -> Deps:
-    assert runtime.db is not None
     box = SecretBox.from_setting(runtime.settings.encryption_keys.get_secret_value())
-    return Deps(db=runtime.db, box=box, page_secret=runtime.signing_key, config=config)
+    return Deps(runtime.db, box, runtime.signing_key, config, runtime.messaging)
 
 
-def definition(config: IngestSettings | None = None) -> ServiceDefinition:
+def definition(config: IngestSettings | None = None) -> ServiceDefinition[Deps]:
     ingest = config or IngestSettings()
 
-    def register(server: grpc.aio.Server, runtime: Runtime) -> Iterable[str]:
-        return api.register(server, runtime, deps_of(runtime, ingest))
-
-    def background(runtime: Runtime) -> list[Loop]:
-        assert runtime.messaging is not None
-        deps = deps_of(runtime, ingest)
-        workers = [SyncWorker(deps, runtime.messaging).run for _ in range(ingest.workers)]
+    def background(deps: Deps) -> list[Loop]:
+        workers = [SyncWorker(deps, deps.messaging).run for _ in range(ingest.workers)]
         return [*workers, Scheduler(deps).run]
 
-    return ServiceDefinition(name="ingest", register=register, background=background)
+    return ServiceDefinition(
+        name="ingest",
+        deps=lambda runtime: deps_of(runtime, ingest),
+        register=api.register,
+        background=background,
+    )

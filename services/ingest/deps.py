@@ -1,4 +1,4 @@
-"""What the ingest handlers need at hand: the database, the secret box, keys and knobs."""
+"""What the ingest handlers need at hand: the database, NATS, the secret box, keys and knobs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from services.common.crypto import SecretBox
 from services.common.db import Database
+from services.common.messaging import Messaging
 from services.ingest.config import IngestSettings
 
 
@@ -15,3 +16,4 @@ class Deps:
     box: SecretBox
     page_secret: bytes  # signs page tokens
     config: IngestSettings
+    messaging: Messaging  # sync workers take tasks from the work queue

@@ -13,9 +13,10 @@ from services.common.caller import current_caller, require_role
 from services.common.db import Database
 from services.common.errors import InvalidArgument
 from services.common.pagination import page_size
-from services.common.server import Runtime, service_name
+from services.common.server import service_name
 from services.metering import convert
 from services.metering.api_catalog import CatalogRpcs
+from services.metering.deps import Deps
 from services.metering.domain.periods import period_bounds
 from services.metering.domain.usage import Events
 from services.metering.handlers import billing, closing
@@ -132,9 +133,8 @@ class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
         return pb.GetStatementResponse(statement=convert.statement(row))
 
 
-def register(server: grpc.aio.Server, runtime: Runtime) -> Iterable[str]:
-    assert runtime.db is not None, "metering needs its database"
+def register(server: grpc.aio.Server, deps: Deps) -> Iterable[str]:
     grpc_metering.add_MeteringServiceServicer_to_server(
-        MeteringApi(runtime.db, runtime.signing_key), server
+        MeteringApi(deps.db, deps.page_secret), server
     )
     return [service_name(pb, "MeteringService")]

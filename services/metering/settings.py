@@ -17,10 +17,3 @@ class MeteringSettings(Settings):
     # A batch unacknowledged this long goes to another worker; workers at it send in-progress
     # acks three times per wait, so only a dead or stuck one loses it.
     metering_usage_ack_wait_seconds: float = Field(6.0, ge=1)
-
-
-def metering_settings(settings: Settings) -> MeteringSettings:
-    """The kit hands every service its base Settings; metering's extras come from the env."""
-    if isinstance(settings, MeteringSettings):
-        return settings
-    return MeteringSettings(**settings.model_dump())

@@ -9,7 +9,8 @@ import grpc
 from costgrid.notifier.v1 import service_pb2 as pb
 from costgrid.notifier.v1 import service_pb2_grpc as grpc_notifier
 
-from services.common.server import Runtime, service_name
+from services.common.db import Database
+from services.common.server import service_name
 from services.notifier import convert
 from services.notifier.context import NotifierContext
 from services.notifier.handlers_channels import ChannelHandlers
@@ -147,8 +148,7 @@ class NotificationApi(grpc_notifier.NotificationServiceServicer):
         )
 
 
-def register(server: grpc.aio.Server, runtime: Runtime, ctx: NotifierContext) -> Iterable[str]:
-    assert runtime.db is not None
-    api = NotificationApi(ChannelHandlers(runtime.db, ctx), RuleHandlers(runtime.db, ctx))
+def register(server: grpc.aio.Server, db: Database, ctx: NotifierContext) -> Iterable[str]:
+    api = NotificationApi(ChannelHandlers(db, ctx), RuleHandlers(db, ctx))
     grpc_notifier.add_NotificationServiceServicer_to_server(api, server)
     return [service_name(pb, "NotificationService")]

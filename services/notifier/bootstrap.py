@@ -1,4 +1,4 @@
-"""Wiring of the notifier service: settings and connections to servicers, consumers and loops."""
+"""Wiring of the notifier service: its deps, servicer, subscriptions and delivery worker."""
 
 from __future__ import annotations
 
@@ -12,37 +12,32 @@ from services.common.server import Loop, Runtime, ServiceDefinition
 from services.notifier import api, consumers
 from services.notifier.config import NotifierConfig, load_config
 from services.notifier.context import NotifierContext
+from services.notifier.deps import Deps
 from services.notifier.worker import DeliveryWorker
 
 
-def definition(config: NotifierConfig | None = None) -> ServiceDefinition:
+def definition(config: NotifierConfig | None = None) -> ServiceDefinition[Deps]:
     """`config` defaults to the COSTGRID_NOTIFIER_* environment; tests pass their own."""
     notifier_config = config or load_config()
-    contexts: dict[str, NotifierContext] = {}
-    workers: dict[str, DeliveryWorker] = {}
 
-    def context(runtime: Runtime) -> NotifierContext:
-        if "ctx" not in contexts:
-            contexts["ctx"] = NotifierContext.build(runtime.settings, notifier_config)
-        return contexts["ctx"]
+    def deps(runtime: Runtime) -> Deps:
+        context = NotifierContext.build(runtime.settings, notifier_config)
+        return Deps(runtime.db, context, DeliveryWorker(runtime.db, context))
 
-    def register(server: grpc.aio.Server, runtime: Runtime) -> Iterable[str]:
-        return api.register(server, runtime, context(runtime))
+    def register(server: grpc.aio.Server, deps: Deps) -> Iterable[str]:
+        return api.register(server, deps.db, deps.context)
 
-    def worker(runtime: Runtime) -> DeliveryWorker:
-        if "worker" not in workers:
-            assert runtime.db is not None
-            workers["worker"] = DeliveryWorker(runtime.db, context(runtime))
-        return workers["worker"]
-
-    def subscriptions(runtime: Runtime) -> list[Subscription]:
+    def subscriptions(deps: Deps) -> list[Subscription]:
         # Planned deliveries are sent as soon as their batch commits.
-        wake = worker(runtime).wake
-        return [replace(s, after_commit=wake) for s in consumers.subscriptions()]
+        return [replace(s, after_commit=deps.worker.wake) for s in consumers.subscriptions()]
 
-    def background(runtime: Runtime) -> list[Loop]:
-        return [worker(runtime).run]
+    def background(deps: Deps) -> list[Loop]:
+        return [deps.worker.run]
 
     return ServiceDefinition(
-        name="notifier", register=register, subscriptions=subscriptions, background=background
+        name="notifier",
+        deps=deps,
+        register=register,
+        subscriptions=subscriptions,
+        background=background,
     )

@@ -149,7 +149,6 @@ async def test_a_usage_batch_of_a_killed_metering_worker_is_applied_by_a_new_cre
 
 
 async def _in_inbox(service: RunningService, event_id: str) -> bool:
-    assert service.runtime.db is not None
     async with service.runtime.db.transaction() as session:
         found = await session.execute(
             text("SELECT 1 FROM inbox WHERE event_id = :e"), {"e": event_id}

@@ -98,7 +98,6 @@ async def test_the_documented_default_org_id_owns_the_bootstrap_token(
         definition(GatewayState()), Settings(**{**kit, "gateway_addr": "127.0.0.1:0"})
     )
     try:
-        assert running.runtime.db is not None
         async with running.runtime.db.transaction() as session:
             owner = (
                 await session.execute(

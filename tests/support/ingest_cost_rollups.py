@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from services.common.caller import Caller
 from services.common.db import Database
-from services.common.server import RunningService, ServiceDefinition, start
+from services.common.server import RunningService, ServiceDefinition, runtime_itself, start
 from services.common.settings import Settings
 from services.ingest import api_queries
 from services.ingest.domain.provider_types import ACCOUNT_TYPES
@@ -28,7 +28,9 @@ from tests.support.grpc_client import channel_as
 
 def queries_definition() -> ServiceDefinition:
     """The ingest service's schema and role with only CostQueryService on it."""
-    return ServiceDefinition(name="ingest", register=api_queries.register, uses_messaging=False)
+    return ServiceDefinition(
+        name="ingest", deps=runtime_itself, register=api_queries.register, uses_messaging=False
+    )
 
 
 @asynccontextmanager

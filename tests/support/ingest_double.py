@@ -30,6 +30,7 @@ from services.common.server import (
     RunningService,
     Runtime,
     ServiceDefinition,
+    runtime_itself,
     service_name,
     start,
 )
@@ -173,7 +174,11 @@ def definition(data: IngestData) -> ServiceDefinition:
         return [service_name(pb, "CloudAccountService"), service_name(pb, "CostQueryService")]
 
     return ServiceDefinition(
-        name="ingest", register=register, uses_database=False, uses_messaging=False
+        name="ingest",
+        deps=runtime_itself,
+        register=register,
+        uses_database=False,
+        uses_messaging=False,
     )
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.caller import current_caller
 from services.common.errors import InvalidArgument
 from services.common.inbox import Event
-from services.common.server import Runtime, ServiceDefinition
+from services.common.server import Runtime, ServiceDefinition, runtime_itself
 
 SERVICE = "costgrid.test.KitService"
 
@@ -52,7 +52,7 @@ def register(server: grpc.aio.Server, runtime: Runtime) -> Iterable[str]:
 def definition(name: str = "ingest") -> ServiceDefinition:
     """Borrows a real service's name so it gets that service's schema and role."""
     return ServiceDefinition(
-        name=name, register=register, uses_database=False, uses_messaging=False
+        name=name, deps=runtime_itself, register=register, uses_database=False, uses_messaging=False
     )
 
 

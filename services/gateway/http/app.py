@@ -113,7 +113,6 @@ def create_app(runtime: Runtime, settings: GatewaySettings) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
     )
-    assert runtime.db is not None, "the gateway needs its database for API tokens"
     app.state.runtime = runtime
     app.state.settings = settings
     app.state.auth = Authenticator(runtime.db, settings, FailedAuthGuard(runtime.db, settings))

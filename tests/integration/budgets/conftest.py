@@ -70,7 +70,6 @@ class Stubs:
 
 
 async def applied(service: RunningService, event_id: str, seconds: float = 15) -> None:
-    assert service.runtime.db is not None
     deadline = asyncio.get_running_loop().time() + seconds
     while asyncio.get_running_loop().time() < deadline:
         async with service.runtime.db.transaction() as session:
