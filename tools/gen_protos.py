@@ -1,4 +1,4 @@
-"""Generate Python messages, .pyi stubs and gRPC stubs from every .proto under protos/.
+"""Generate Python messages, gRPC stubs and their .pyi types from every .proto under protos/.
 
     python tools/gen_protos.py [--out DIR]
 
@@ -6,7 +6,9 @@ The output mirrors the proto packages (`costgrid.ingest.v1.service_pb2` with DIR
 sys.path). It is built in a scratch directory and swapped in whole, so a deleted .proto
 leaves no stale module behind, and a failed run leaves the previous output untouched.
 Files are passed to protoc sorted, so the output depends only on the protos and the
-pinned grpcio-tools version: the committed gen/ can be checked for drift byte for byte.
+pinned grpcio-tools and mypy-protobuf versions: the committed gen/ can be checked for drift
+byte for byte. The .pyi come from mypy-protobuf (typed enums, aio servicer contexts), so
+`mypy --strict` checks the services against the wire.
 """
 
 from __future__ import annotations
@@ -36,6 +38,15 @@ def _well_known_include() -> str:
     return str(resources.files("grpc_tools") / "_proto")
 
 
+def _plugin(name: str) -> Path:
+    # The pinned mypy-protobuf installs its protoc plugins beside the interpreter; looking
+    # there rather than on PATH generates the same stubs whether or not the venv is activated.
+    plugin = Path(sys.executable).parent / name
+    if not plugin.exists():
+        raise SystemExit(f"{plugin} not found: install the dev dependencies (make setup)")
+    return plugin
+
+
 def _run_protoc(proto_root: Path, out: Path) -> None:
     files = proto_files(proto_root)
     if not files:
@@ -45,7 +56,12 @@ def _run_protoc(proto_root: Path, out: Path) -> None:
         f"--proto_path={proto_root}",
         f"--proto_path={_well_known_include()}",
         f"--python_out={out}",
-        f"--pyi_out={out}",
+        f"--plugin=protoc-gen-mypy={_plugin('protoc-gen-mypy')}",
+        f"--plugin=protoc-gen-mypy_grpc={_plugin('protoc-gen-mypy_grpc')}",
+        f"--mypy_out=quiet:{out}",
+        # The services serve and call through grpc.aio only, so servicer contexts and stub
+        # calls are typed as grpc.aio's.
+        f"--mypy_grpc_out=only_async,quiet:{out}",
         f"--grpc_python_out={out}",
         *files,
     ]
