@@ -300,7 +300,7 @@ def _nats_ready(port: int) -> bool:
 
 def _alive_nats(state_file: Path) -> dict[str, int] | None:
     try:
-        state = json.loads(state_file.read_text())
+        state: dict[str, int] = json.loads(state_file.read_text())
         os.kill(state["pid"], 0)
     except (OSError, ValueError, KeyError):
         return None

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
-
-import grpc
 from costgrid.budgets.v1 import service_pb2 as pb
 from costgrid.budgets.v1 import service_pb2_grpc as grpc_budgets
 
@@ -14,9 +11,7 @@ from services.budgets.handlers import budgets as handlers
 from services.budgets.handlers.budgets import Standing
 from services.common.dates import optional_date
 from services.common.pagination import decode_token, encode_token, page_size
-
-# An explicit alias: grpc ships no type information, so a bare assignment is a variable to mypy.
-Ctx: TypeAlias = grpc.aio.ServicerContext
+from services.common.servicer import Ctx
 
 
 def _budget(standing: Standing) -> pb.Budget:

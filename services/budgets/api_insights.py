@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TypeAlias
 
-import grpc
 from costgrid.budgets.v1 import service_pb2 as pb
 from costgrid.budgets.v1 import service_pb2_grpc as grpc_budgets
 
@@ -14,9 +12,7 @@ from services.budgets.domain.periods import parse_day
 from services.budgets.handlers import Deps, anomalies, forecasts
 from services.common.dates import optional_date
 from services.common.pagination import decode_token, encode_token, page_size
-
-# An explicit alias: grpc ships no type information, so a bare assignment is a variable to mypy.
-Ctx: TypeAlias = grpc.aio.ServicerContext
+from services.common.servicer import Ctx
 
 
 class ForecastApi(grpc_budgets.ForecastServiceServicer):
@@ -53,7 +49,7 @@ class ForecastApi(grpc_budgets.ForecastServiceServicer):
                         )
                         for i in range(len(f.mean))
                     ],
-                    method=int(f.method),  # type: ignore[arg-type]
+                    method=pb.ForecastMethod.ValueType(f.method),
                     history_days=f.history_days,
                 )
                 for currency, f in answer.by_currency

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from costgrid.budgets.v1 import service_pb2 as pb
-from costgrid.common.v1 import date_range_pb2, money_pb2
+from costgrid.common.v1 import date_range_pb2, money_pb2, provider_pb2
 
 from services.budgets.domain.anomaly import Thresholds
 from services.budgets.domain.budget import Budget
@@ -38,11 +38,11 @@ def budget(b: Budget, status: pb.BudgetStatus | None = None) -> pb.Budget:
         id=b.id,
         name=spec.name,
         amount=money(spec.amount, spec.currency),
-        period=int(spec.period),  # type: ignore[arg-type]
+        period=pb.BudgetPeriod.ValueType(spec.period),
         alert_threshold_percent=decimal_str(spec.threshold_percent),
         scope=pb.BudgetScope(
             account_ids=spec.scope.account_ids,
-            provider=spec.scope.provider,  # type: ignore[arg-type]
+            provider=provider_pb2.Provider.ValueType(spec.scope.provider),
             services=spec.scope.services,
         ),
         alert_on_forecast=spec.alert_on_forecast,
@@ -64,7 +64,7 @@ def status(budget_id: int, s: Status, currency: str, level: int) -> pb.BudgetSta
         projected_spend=money(s.projected_spend, currency),
         projected_overage=money(s.projected_overage, currency),
         projected_exhaustion_date=s.exhaustion_date.isoformat() if s.exhaustion_date else "",
-        alert_level=level,  # type: ignore[arg-type]
+        alert_level=pb.BudgetAlertLevel.ValueType(level),
     )
 
 
@@ -73,8 +73,8 @@ def alert(a: Alert) -> pb.BudgetAlert:
         id=a.id,
         budget_id=a.budget_id,
         budget_name=a.budget_name,
-        level=a.level,  # type: ignore[arg-type]
-        basis=a.basis,  # type: ignore[arg-type]
+        level=pb.BudgetAlertLevel.ValueType(a.level),
+        basis=pb.BudgetAlertBasis.ValueType(a.basis),
         spent=money(a.spent, a.currency),
         amount=money(a.amount, a.currency),
         percent=decimal_str(a.percent),
@@ -88,20 +88,20 @@ def anomaly(a: AnomalyRow) -> pb.Anomaly:
     return pb.Anomaly(
         id=a.id,
         day=a.key.day.isoformat(),
-        scope=a.key.scope,  # type: ignore[arg-type]
+        scope=pb.AnomalyScope.ValueType(a.key.scope),
         account_id=a.key.account_id,
         account_name=a.account_name,
-        provider=a.provider,  # type: ignore[arg-type]
+        provider=provider_pb2.Provider.ValueType(a.provider),
         service=a.key.service,
         expected_low=money(j.expected_low, cur),
         expected_high=money(j.expected_high, cur),
         actual=money(j.actual, cur),
         impact=money(j.impact, cur),
         impact_percent=decimal_str(j.impact_percent),
-        severity=int(j.severity),  # type: ignore[arg-type]
+        severity=pb.AnomalySeverity.ValueType(j.severity),
         root_causes=[
             pb.RootCause(
-                dimension=int(c.dimension),  # type: ignore[arg-type]
+                dimension=pb.RootCauseDimension.ValueType(c.dimension),
                 key=c.key,
                 label=c.label,
                 impact=money(c.impact, cur),
@@ -110,7 +110,7 @@ def anomaly(a: AnomalyRow) -> pb.Anomaly:
             )
             for c in a.root_causes
         ],
-        status=a.status,  # type: ignore[arg-type]
+        status=pb.AnomalyStatus.ValueType(a.status),
         detect_time=timestamp(a.detect_time),
         update_time=timestamp(a.update_time),
         dismiss_reason=a.dismiss_reason,

@@ -71,4 +71,4 @@ async def raw_connection(session: AsyncSession) -> asyncpg.Connection:
     await session.execute(text("SELECT 1"))
     connection = await session.connection()
     raw = await connection.get_raw_connection()
-    return raw.driver_connection  # type: ignore[return-value]
+    return raw.driver_connection

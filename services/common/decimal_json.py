@@ -8,7 +8,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode_str = json.encoder.encode_basestring
 
 
 def _encode(value: Any, out: list[str]) -> None:

@@ -22,6 +22,7 @@ from services.common.errors import DomainError, InvalidArgument, Unauthenticated
 from services.common.logging import get_logger, org_id_var, request_id_var, trace_id_var
 from services.common.message_size import TooLarge, checked_deserializer, too_large
 from services.common.outages import dependency_down, unavailable
+from services.common.servicer import Ctx
 
 log = get_logger(__name__)
 
@@ -50,9 +51,10 @@ def rich_status(
         delay = duration_pb2.Duration(seconds=int(float(retry_after)))
         retry.Pack(error_details_pb2.RetryInfo(retry_delay=delay))
         details.append(retry)
-    return status_pb2.Status(
+    status: bytes = status_pb2.Status(
         code=code.value[0], message=message, details=details
     ).SerializeToString()
+    return status
 
 
 def _trace_id(metadata: dict[str, str]) -> str:
@@ -84,7 +86,7 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
         return handler
 
     def _wrap(self, behavior: Callable[..., Awaitable[Any]], method: str) -> Callable[..., Any]:
-        async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        async def wrapped(request: Any, context: Ctx) -> Any:
             metadata = {k: v for k, v in context.invocation_metadata() or () if isinstance(v, str)}
             request_id = metadata.get("x-request-id") or uuid.uuid4().hex
             tokens = [request_id_var.set(request_id), trace_id_var.set(_trace_id(metadata))]
@@ -105,7 +107,7 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                 code = grpc.StatusCode.UNIMPLEMENTED
                 await context.abort(code, f"{method} is not implemented yet")
             except grpc.aio.AbortError:
-                code = context.code() or grpc.StatusCode.UNKNOWN  # type: ignore[assignment]
+                code = context.code() or grpc.StatusCode.UNKNOWN
                 raise
             except Exception as exc:
                 if _is_nul_in_text(exc):
@@ -140,13 +142,11 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                 for var, token in zip(
                     (request_id_var, trace_id_var, org_id_var), tokens, strict=False
                 ):
-                    var.reset(token)  # type: ignore[arg-type]
+                    var.reset(token)
 
         return wrapped
 
-    async def _abort(
-        self, context: grpc.aio.ServicerContext, exc: DomainError, request_id: str
-    ) -> None:
+    async def _abort(self, context: Ctx, exc: DomainError, request_id: str) -> None:
         if isinstance(exc, Unauthenticated):
             log.warning("grpc.unauthenticated", reason=exc.reason)
         details = rich_status(

@@ -13,6 +13,7 @@ from services.common.caller import current_caller
 from services.common.db import Database
 from services.common.errors import InvalidArgument
 from services.common.server import Runtime, service_name
+from services.common.servicer import Ctx
 from services.common.wire import timestamp_proto as _ts
 from services.gateway import handlers
 from services.gateway.domain.tokens import TokenRecord
@@ -45,7 +46,7 @@ class TokenApi(grpc_gateway.TokenServiceServicer):
         return self._runtime.db
 
     async def CreateApiToken(
-        self, request: pb.CreateApiTokenRequest, context: grpc.aio.ServicerContext
+        self, request: pb.CreateApiTokenRequest, context: Ctx
     ) -> pb.CreateApiTokenResponse:
         if request.role not in PB_TO_ROLE:
             raise InvalidArgument("role", "must be ROLE_ADMIN, ROLE_MEMBER or ROLE_VIEWER")
@@ -63,7 +64,7 @@ class TokenApi(grpc_gateway.TokenServiceServicer):
         return pb.CreateApiTokenResponse(api_token=token_pb(record), secret=secret)
 
     async def ListApiTokens(
-        self, request: pb.ListApiTokensRequest, context: grpc.aio.ServicerContext
+        self, request: pb.ListApiTokensRequest, context: Ctx
     ) -> pb.ListApiTokensResponse:
         records, next_token = await handlers.list_tokens(
             self._db,
@@ -78,7 +79,7 @@ class TokenApi(grpc_gateway.TokenServiceServicer):
         )
 
     async def RevokeApiToken(
-        self, request: pb.RevokeApiTokenRequest, context: grpc.aio.ServicerContext
+        self, request: pb.RevokeApiTokenRequest, context: Ctx
     ) -> pb.RevokeApiTokenResponse:
         record = await handlers.revoke_token(self._db, current_caller(), request.token_id)
         return pb.RevokeApiTokenResponse(api_token=token_pb(record))

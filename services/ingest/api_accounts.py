@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
-
-import grpc
 from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
 
 from services.common.caller import require_role
 from services.common.errors import InvalidArgument
+from services.common.servicer import Ctx
 from services.ingest import handlers_accounts as handlers
 from services.ingest import handlers_connection as connection
 from services.ingest.convert_accounts import (
@@ -21,9 +19,6 @@ from services.ingest.convert_accounts import (
 )
 from services.ingest.deps import Deps
 from services.ingest.domain.accounts import AccountSpec
-
-# An explicit alias: grpc ships no type information, so a bare assignment is a variable to mypy.
-Ctx: TypeAlias = grpc.aio.ServicerContext
 
 
 class CloudAccountApi(grpc_ingest.CloudAccountServiceServicer):

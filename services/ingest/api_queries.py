@@ -15,6 +15,7 @@ from services.common.errors import InvalidArgument
 from services.common.money import decimal_str
 from services.common.money import money_proto as _money
 from services.common.server import Runtime, service_name
+from services.common.servicer import Ctx
 from services.ingest.domain import queries as q
 from services.ingest.domain import queries_figures as fig
 from services.ingest.queries_handlers import CostQueries, TrendQuery
@@ -33,7 +34,9 @@ class CostQueryApi(grpc_ingest.CostQueryServiceServicer):
     def _handlers(self) -> CostQueries:
         return self._queries
 
-    async def GetOverview(self, request: pb.GetOverviewRequest, context: object) -> object:
+    async def GetOverview(
+        self, request: pb.GetOverviewRequest, context: Ctx
+    ) -> pb.GetOverviewResponse:
         overview = await self._handlers().overview(request.as_of_date)
         return pb.GetOverviewResponse(
             current_period=_range(overview.periods.current),
@@ -69,7 +72,7 @@ class CostQueryApi(grpc_ingest.CostQueryServiceServicer):
             providers_present=[_provider_enum(p) for p in overview.providers_present],
         )
 
-    async def GetTrend(self, request: pb.GetTrendRequest, context: object) -> object:
+    async def GetTrend(self, request: pb.GetTrendRequest, context: Ctx) -> pb.GetTrendResponse:
         trend = await self._handlers().trend(
             TrendQuery(
                 days=request.days,
@@ -91,7 +94,9 @@ class CostQueryApi(grpc_ingest.CostQueryServiceServicer):
             ],
         )
 
-    async def GetBreakdown(self, request: pb.GetBreakdownRequest, context: object) -> object:
+    async def GetBreakdown(
+        self, request: pb.GetBreakdownRequest, context: Ctx
+    ) -> pb.GetBreakdownResponse:
         period = q.parse_period(request.period.start_date, request.period.end_date)
         splits = await self._handlers().breakdown(
             period,
@@ -111,7 +116,7 @@ class CostQueryApi(grpc_ingest.CostQueryServiceServicer):
             ]
         )
 
-    async def SumCosts(self, request: pb.SumCostsRequest, context: object) -> object:
+    async def SumCosts(self, request: pb.SumCostsRequest, context: Ctx) -> pb.SumCostsResponse:
         period = q.parse_period(request.period.start_date, request.period.end_date)
         totals = await self._handlers().sum_costs(request.account_id, period)
         return pb.SumCostsResponse(
@@ -132,14 +137,14 @@ def register(server: grpc.aio.Server, runtime: Runtime) -> Iterable[str]:
     return [service_name(pb, "CostQueryService")]
 
 
-def _filters(account_ids: Iterable[int], provider: int) -> q.Filters:
+def _filters(account_ids: Iterable[int], provider: provider_pb2.Provider.ValueType) -> q.Filters:
     ids = tuple(dict.fromkeys(account_ids))
     if any(i <= 0 for i in ids):
         raise InvalidArgument("account_ids", "ids must be positive")
     return q.Filters(account_ids=ids, provider=_provider_name(provider))
 
 
-def _provider_name(value: int) -> str | None:
+def _provider_name(value: provider_pb2.Provider.ValueType) -> str | None:
     if value == provider_pb2.PROVIDER_UNSPECIFIED:
         return None
     try:
@@ -148,9 +153,9 @@ def _provider_name(value: int) -> str | None:
         raise InvalidArgument("provider", f"unknown provider {value}") from exc
 
 
-def _provider_enum(name: str) -> provider_pb2.Provider:
+def _provider_enum(name: str) -> provider_pb2.Provider.ValueType:
     try:
-        return provider_pb2.Provider.Value(f"PROVIDER_{name}")  # type: ignore[return-value]
+        return provider_pb2.Provider.Value(f"PROVIDER_{name}")
     except ValueError:
         return provider_pb2.PROVIDER_UNSPECIFIED
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias, cast
-
-import grpc
 from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
 
 from services.common.errors import InvalidArgument
+from services.common.servicer import Ctx
 from services.common.wire import timestamp_proto as _stamp
 from services.ingest import handlers_sync as handlers
 from services.ingest.deps import Deps
@@ -16,16 +14,12 @@ from services.ingest.domain.sync_skips import Skipped
 from services.ingest.events import date_range
 from services.ingest.repository_sync import JobRow, TaskRow
 
-# An explicit alias: grpc ships no type information, so a bare assignment is a variable to mypy.
-Ctx: TypeAlias = grpc.aio.ServicerContext
 
-
-# The generated stubs type Value() as a plain int, while the message fields want the enum.
 def _task(task: TaskRow) -> pb.SyncTask:
     return pb.SyncTask(
         account_id=task.account_id,
         account_name=task.account_name,
-        status=cast(pb.SyncTaskStatus, pb.SyncTaskStatus.Value(f"SYNC_TASK_STATUS_{task.status}")),
+        status=pb.SyncTaskStatus.Value(f"SYNC_TASK_STATUS_{task.status}"),
         rows=task.rows,
         window=date_range(task.window),
         error=task.error or "",
@@ -40,7 +34,7 @@ def skipped_proto(skipped: list[Skipped]) -> list[pb.SkippedAccount]:
         pb.SkippedAccount(
             account_id=s.account_id,
             account_name=s.account_name,
-            reason=cast(pb.SyncSkipReason, pb.SyncSkipReason.Value(f"SYNC_SKIP_REASON_{s.reason}")),
+            reason=pb.SyncSkipReason.Value(f"SYNC_SKIP_REASON_{s.reason}"),
         )
         for s in skipped
     ]
@@ -49,8 +43,8 @@ def skipped_proto(skipped: list[Skipped]) -> list[pb.SkippedAccount]:
 def job_proto(job: JobRow, tasks: list[TaskRow]) -> pb.SyncJob:
     return pb.SyncJob(
         id=job.id,
-        status=cast(pb.SyncJobStatus, pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{job.status}")),
-        trigger=cast(pb.SyncTrigger, pb.SyncTrigger.Value(f"SYNC_TRIGGER_{job.trigger}")),
+        status=pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{job.status}"),
+        trigger=pb.SyncTrigger.Value(f"SYNC_TRIGGER_{job.trigger}"),
         days_back=job.days_back,
         tasks=[_task(t) for t in tasks],
         create_time=_stamp(job.created_at),
@@ -71,9 +65,7 @@ class SyncApi(grpc_ingest.SyncServiceServicer):
         )
         return pb.TriggerSyncResponse(
             job_id=started.job_id,
-            status=cast(
-                pb.SyncJobStatus, pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{started.status}")
-            ),
+            status=pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{started.status}"),
             skipped=skipped_proto(started.skipped),
         )
 

@@ -16,7 +16,9 @@ from services.ingest.repository_accounts import AccountRow
 _PREFIX = "PROVIDER_"
 
 
-def provider_name(value: int, field: str, allow_unspecified: bool = False) -> str | None:
+def provider_name(
+    value: provider_pb2.Provider.ValueType, field: str, allow_unspecified: bool = False
+) -> str | None:
     if value == provider_pb2.PROVIDER_UNSPECIFIED:
         if allow_unspecified:
             return None
@@ -27,8 +29,8 @@ def provider_name(value: int, field: str, allow_unspecified: bool = False) -> st
         raise InvalidArgument(field, f"unknown provider {value}") from None
 
 
-def provider_enum(name: str) -> int:
-    return int(provider_pb2.Provider.Value(_PREFIX + name))
+def provider_enum(name: str) -> provider_pb2.Provider.ValueType:
+    return provider_pb2.Provider.Value(_PREFIX + name)
 
 
 def _as_dict(message: Any) -> dict[str, Any]:
@@ -83,7 +85,7 @@ def to_proto(row: AccountRow) -> pb.CloudAccount:
     return pb.CloudAccount(
         id=row.id,
         name=row.name,
-        provider=provider_enum(row.provider),  # type: ignore[arg-type]
+        provider=provider_enum(row.provider),
         settings=settings,
         endpoint=row.endpoint,
         active=row.active,

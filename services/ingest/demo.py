@@ -62,12 +62,13 @@ async def _account(
 
 async def _last_day(db: Database, account_id: int) -> date | None:
     async with db.transaction() as session:
-        return (
+        day: date | None = (
             await session.execute(
                 text("SELECT max(day) FROM daily_rollups WHERE org_id = :o AND account_id = :a"),
                 {"o": DEMO_ORG, "a": account_id},
             )
         ).scalar_one()
+        return day
 
 
 async def _seed_focus(db: Database) -> None:
@@ -124,4 +125,4 @@ async def _still_generated(
                 {"o": DEMO_ORG, "a": account.id, "d": day},
             )
         ).scalar_one()
-    return stored == expected
+    return bool(stored == expected)

@@ -82,7 +82,7 @@ async def costs_updated(
             occurred_at=_now(),
             account_id=owner.account_id,
             account_name=account_name,
-            provider=provider_enum(owner.provider),  # type: ignore[arg-type]
+            provider=provider_enum(owner.provider),
             window_start=part.start.isoformat(),
             window_end=part.end.isoformat(),
             daily_costs=[
@@ -111,7 +111,7 @@ async def sync_completed(
         job_id=job_id,
         account_id=owner.account_id,
         account_name=name,
-        provider=provider_enum(owner.provider),  # type: ignore[arg-type]
+        provider=provider_enum(owner.provider),
         window=date_range(window),
         rows=rows,
     )
@@ -135,7 +135,7 @@ async def sync_failed(
         job_id=job_id,
         account_id=owner.account_id,
         account_name=name,
-        provider=provider_enum(owner.provider),  # type: ignore[arg-type]
+        provider=provider_enum(owner.provider),
         window=date_range(window),
         reason=reason,
         message=text,
@@ -151,7 +151,7 @@ async def account_deleted(session: AsyncSession, owner: Owner, name: str) -> Non
         occurred_at=_now(),
         account_id=owner.account_id,
         account_name=name,
-        provider=provider_enum(owner.provider),  # type: ignore[arg-type]
+        provider=provider_enum(owner.provider),
     )
     await add_event(session, ACCOUNT_DELETED, message, owner.org_id, event_id)
 

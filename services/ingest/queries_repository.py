@@ -79,7 +79,8 @@ async def last_cost_day(session: AsyncSession, org_id: str, as_of: date) -> date
         text("SELECT max(day) FROM daily_account_totals WHERE org_id = :org AND day <= :as_of"),
         {"org": org_id, "as_of": as_of},
     )
-    return result.scalar_one()
+    day: date | None = result.scalar_one()
+    return day
 
 
 async def overview_sums(

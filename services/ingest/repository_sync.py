@@ -120,7 +120,7 @@ async def insert_job(
 async def insert_task(
     session: AsyncSession, job_id: int, org_id: str, account_id: int, window: DateWindow
 ) -> int:
-    return (
+    task_id: int = (
         await session.execute(
             text(
                 "INSERT INTO sync_tasks (job_id, org_id, account_id, status, window_start, "
@@ -136,6 +136,7 @@ async def insert_task(
             },
         )
     ).scalar_one()
+    return task_id
 
 
 async def get_job(session: AsyncSession, org_id: str, job_id: int) -> JobRow | None:

@@ -101,7 +101,7 @@ class ItemPartials:
         rollups = [(*key, total, provisional) for key, (total, provisional) in self._daily.items()]
         tags = [(*key, total) for key, total in self._tags.items()]
         self._daily, self._tags = {}, {}
-        return rollups, tags  # type: ignore[return-value]
+        return rollups, tags
 
 
 def partials_csv(rows: Iterable[tuple[Any, ...]]) -> bytes:

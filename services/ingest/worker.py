@@ -16,6 +16,7 @@ import uuid
 from costgrid.ingest.v1 import events_pb2  # noqa: F401  (registers the event types for readers)
 from google.protobuf import wrappers_pb2
 from nats.aio.msg import Msg
+from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sqlalchemy.exc import IntegrityError
 
@@ -39,7 +40,7 @@ class SyncWorker:
         self._messaging = messaging
         self._config = deps.config
 
-    async def _subscribe(self):  # type: ignore[no-untyped-def]
+    async def _subscribe(self) -> JetStreamContext.PullSubscription:
         ns = self._messaging.namespace
         stream = ns.stream(SYNC_TASKS_STREAM.name)
         await self._messaging.js.add_consumer(

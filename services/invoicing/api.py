@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC
-from typing import Any
 
 import grpc
 from costgrid.invoicing.v1 import service_pb2 as pb
@@ -13,12 +12,12 @@ from costgrid.invoicing.v1 import service_pb2_grpc as grpc_invoicing
 from services.common.dates import check_month
 from services.common.errors import InvalidArgument
 from services.common.server import service_name
+from services.common.servicer import Ctx
 from services.invoicing import convert, handlers, handlers_documents, handlers_generate
 from services.invoicing import handlers_settings as settings_handlers
 from services.invoicing.config import Deps
 from services.invoicing.repository import ListFilter
 
-Ctx = Any  # grpc.aio.ServicerContext is generic in the stubs; handlers never touch it
 PERIOD_FIELDS = ("period_year", "period_month")
 _FORMATS = {pb.DOCUMENT_FORMAT_PDF: "pdf", pb.DOCUMENT_FORMAT_CSV: "csv"}
 
@@ -33,24 +32,30 @@ class InvoiceApi(grpc_invoicing.InvoiceServiceServicer):
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
 
-    async def GenerateInvoices(self, request: Any, context: Ctx) -> pb.GenerateInvoicesResponse:
+    async def GenerateInvoices(
+        self, request: pb.GenerateInvoicesRequest, context: Ctx
+    ) -> pb.GenerateInvoicesResponse:
         report = await handlers_generate.generate_invoices(
             self._deps, request.year, request.month, request.overwrite
         )
         return pb.GenerateInvoicesResponse(**convert.report_fields(report))
 
     async def GenerateHistoricalInvoices(
-        self, request: Any, context: Ctx
+        self, request: pb.GenerateHistoricalInvoicesRequest, context: Ctx
     ) -> pb.GenerateHistoricalInvoicesResponse:
         report = await handlers_generate.generate_historical(self._deps)
         return pb.GenerateHistoricalInvoicesResponse(**convert.report_fields(report))
 
-    async def GetInvoice(self, request: Any, context: Ctx) -> pb.GetInvoiceResponse:
+    async def GetInvoice(
+        self, request: pb.GetInvoiceRequest, context: Ctx
+    ) -> pb.GetInvoiceResponse:
         invoice_id = _positive(request.invoice_id, "invoice_id")
         invoice = await handlers.get_invoice(self._deps, invoice_id)
         return pb.GetInvoiceResponse(invoice=convert.invoice_pb(invoice))
 
-    async def ListInvoices(self, request: Any, context: Ctx) -> pb.ListInvoicesResponse:
+    async def ListInvoices(
+        self, request: pb.ListInvoicesRequest, context: Ctx
+    ) -> pb.ListInvoicesResponse:
         if request.account_id < 0:
             raise InvalidArgument("account_id", "must not be negative")
         if not 0 <= request.period_month <= 12:
@@ -70,7 +75,9 @@ class InvoiceApi(grpc_invoicing.InvoiceServiceServicer):
             invoices=[convert.invoice_pb(i, with_lines=False) for i in page], next_page_token=token
         )
 
-    async def UpdateInvoice(self, request: Any, context: Ctx) -> pb.UpdateInvoiceResponse:
+    async def UpdateInvoice(
+        self, request: pb.UpdateInvoiceRequest, context: Ctx
+    ) -> pb.UpdateInvoiceResponse:
         invoice_id = _positive(request.invoice.id, "invoice.id")
         paths = tuple(request.update_mask.paths)
         amount, currency = (
@@ -80,7 +87,9 @@ class InvoiceApi(grpc_invoicing.InvoiceServiceServicer):
         invoice = await handlers.update_invoice(self._deps, invoice_id, changes)
         return pb.UpdateInvoiceResponse(invoice=convert.invoice_pb(invoice))
 
-    async def MarkInvoicePaid(self, request: Any, context: Ctx) -> pb.MarkInvoicePaidResponse:
+    async def MarkInvoicePaid(
+        self, request: pb.MarkInvoicePaidRequest, context: Ctx
+    ) -> pb.MarkInvoicePaidResponse:
         invoice_id = _positive(request.invoice_id, "invoice_id")
         paid_at = (
             request.paid_time.ToDatetime(tzinfo=UTC) if request.HasField("paid_time") else None
@@ -88,11 +97,15 @@ class InvoiceApi(grpc_invoicing.InvoiceServiceServicer):
         invoice = await handlers.mark_paid(self._deps, invoice_id, paid_at)
         return pb.MarkInvoicePaidResponse(invoice=convert.invoice_pb(invoice))
 
-    async def DeleteInvoice(self, request: Any, context: Ctx) -> pb.DeleteInvoiceResponse:
+    async def DeleteInvoice(
+        self, request: pb.DeleteInvoiceRequest, context: Ctx
+    ) -> pb.DeleteInvoiceResponse:
         await handlers.delete_invoice(self._deps, _positive(request.invoice_id, "invoice_id"))
         return pb.DeleteInvoiceResponse()
 
-    async def GetInvoiceDocument(self, request: Any, context: Ctx) -> pb.GetInvoiceDocumentResponse:
+    async def GetInvoiceDocument(
+        self, request: pb.GetInvoiceDocumentRequest, context: Ctx
+    ) -> pb.GetInvoiceDocumentResponse:
         invoice_id = _positive(request.invoice_id, "invoice_id")
         document = await handlers_documents.invoice_document(
             self._deps, invoice_id, _FORMATS.get(request.format, "")
@@ -104,24 +117,28 @@ class InvoiceApi(grpc_invoicing.InvoiceServiceServicer):
         )
 
     async def SetAccountBillingSettings(
-        self, request: Any, context: Ctx
+        self, request: pb.SetAccountBillingSettingsRequest, context: Ctx
     ) -> pb.SetAccountBillingSettingsResponse:
         value = convert.settings_from_pb(request.settings)
         saved = await settings_handlers.set_billing_settings(self._deps, value)
         return pb.SetAccountBillingSettingsResponse(settings=convert.settings_pb(saved))
 
     async def GetAccountBillingSettings(
-        self, request: Any, context: Ctx
+        self, request: pb.GetAccountBillingSettingsRequest, context: Ctx
     ) -> pb.GetAccountBillingSettingsResponse:
         value = await settings_handlers.get_billing_settings(self._deps, request.account_id)
         return pb.GetAccountBillingSettingsResponse(settings=convert.settings_pb(value))
 
-    async def SetIssuerProfile(self, request: Any, context: Ctx) -> pb.SetIssuerProfileResponse:
+    async def SetIssuerProfile(
+        self, request: pb.SetIssuerProfileRequest, context: Ctx
+    ) -> pb.SetIssuerProfileResponse:
         value = convert.profile_from_pb(request.profile)
         saved = await settings_handlers.set_issuer_profile(self._deps, value)
         return pb.SetIssuerProfileResponse(profile=convert.profile_pb(saved))
 
-    async def GetIssuerProfile(self, request: Any, context: Ctx) -> pb.GetIssuerProfileResponse:
+    async def GetIssuerProfile(
+        self, request: pb.GetIssuerProfileRequest, context: Ctx
+    ) -> pb.GetIssuerProfileResponse:
         profile = await settings_handlers.get_issuer_profile(self._deps)
         return pb.GetIssuerProfileResponse(profile=convert.profile_pb(profile))
 

@@ -35,7 +35,7 @@ log = get_logger(__name__)
 DURABLE = "invoicing-period-closed"
 
 
-def _category(value: int) -> str:
+def _category(value: metering_pb.StatementCategory.ValueType) -> str:
     name = metering_pb.StatementCategory.Name(value)
     return name.removeprefix("STATEMENT_CATEGORY_").lower()
 

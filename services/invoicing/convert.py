@@ -41,8 +41,8 @@ def invoice_pb(invoice: Invoice, with_lines: bool = True) -> pb.Invoice:
     return pb.Invoice(
         id=invoice.id,
         number=invoice.number,
-        status=f"INVOICE_STATUS_{invoice.status.value}",
-        source=f"INVOICE_SOURCE_{invoice.source.value}",
+        status=pb.InvoiceStatus.Value(f"INVOICE_STATUS_{invoice.status.value}"),
+        source=pb.InvoiceSource.Value(f"INVOICE_SOURCE_{invoice.source.value}"),
         account_id=invoice.account_id,
         tenant_id=invoice.tenant_id,
         client_name=invoice.client_name,
@@ -63,7 +63,9 @@ def invoice_pb(invoice: Invoice, with_lines: bool = True) -> pb.Invoice:
     )
 
 
-def status_from_pb(value: int, field: str, allow_unspecified: bool) -> Status | None:
+def status_from_pb(
+    value: pb.InvoiceStatus.ValueType, field: str, allow_unspecified: bool
+) -> Status | None:
     if value == pb.INVOICE_STATUS_UNSPECIFIED and allow_unspecified:
         return None
     if value not in pb.InvoiceStatus.values() or value == pb.INVOICE_STATUS_UNSPECIFIED:
@@ -83,8 +85,10 @@ def _outcome_pb(outcome: Outcome) -> pb.InvoiceOutcome:
     )
 
 
-def _skip_pb(reason: SkipReason | None) -> str:
-    return f"INVOICE_SKIP_REASON_{reason.value if reason else 'UNSPECIFIED'}"
+def _skip_pb(reason: SkipReason | None) -> pb.InvoiceSkipReason.ValueType:
+    return pb.InvoiceSkipReason.Value(
+        f"INVOICE_SKIP_REASON_{reason.value if reason else 'UNSPECIFIED'}"
+    )
 
 
 def report_fields(report: Report) -> dict[str, list[pb.InvoiceOutcome]]:

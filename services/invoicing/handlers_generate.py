@@ -101,7 +101,9 @@ async def generate_historical(deps: Deps) -> Report:
         for year, month in months:
             summary = await deps.ingest.sum_costs(account.id, *month_range(year, month))
 
-            def decide(existing: Invoice | None, computed: Computed, y=year, m=month) -> Decision:
+            def decide(
+                existing: Invoice | None, computed: Computed, y: int = year, m: int = month
+            ) -> Decision:
                 return decide_historical(existing, computed, y, m, today)
 
             await _bill(deps, org_id, account, summary, (year, month), decide, report, quiet=True)

@@ -6,10 +6,11 @@ background work), so ingest answers for that organization only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 import grpc
 from costgrid.common.v1 import date_range_pb2
@@ -93,6 +94,7 @@ class IngestClient:
         return summary
 
 
+_Response = TypeVar("_Response")
 _UNAVAILABLE = (
     grpc.StatusCode.UNAVAILABLE,
     grpc.StatusCode.DEADLINE_EXCEEDED,
@@ -100,7 +102,7 @@ _UNAVAILABLE = (
 )
 
 
-async def _call(call):  # type: ignore[no-untyped-def]
+async def _call(call: Awaitable[_Response]) -> _Response:
     """Ingest's failures in the caller's terms; anything else is our bug (INTERNAL, logged)."""
     try:
         return await call

@@ -131,7 +131,7 @@ async def lock_counter(session: AsyncSession, org_id: str, year: int) -> int:
         text("INSERT INTO invoice_counters (org_id, year) VALUES (:o, :y) ON CONFLICT DO NOTHING"),
         {"o": org_id, "y": year},
     )
-    return (
+    sequence: int = (
         await session.execute(
             text(
                 "SELECT last_sequence FROM invoice_counters WHERE org_id = :o AND year = :y "
@@ -140,6 +140,7 @@ async def lock_counter(session: AsyncSession, org_id: str, year: int) -> int:
             {"o": org_id, "y": year},
         )
     ).scalar_one()
+    return sequence
 
 
 async def set_counter(session: AsyncSession, org_id: str, year: int, sequence: int) -> None:

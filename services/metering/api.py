@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import grpc
 from costgrid.metering.v1 import service_pb2 as pb
@@ -14,6 +13,7 @@ from services.common.db import Database
 from services.common.errors import InvalidArgument
 from services.common.pagination import page_size
 from services.common.server import service_name
+from services.common.servicer import Ctx
 from services.metering import convert
 from services.metering.api_catalog import CatalogRpcs
 from services.metering.deps import Deps
@@ -38,7 +38,7 @@ class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
         self.seen = SeenIds()
 
     async def RecordUsage(
-        self, request: pb.RecordUsageRequest, context: Any
+        self, request: pb.RecordUsageRequest, context: Ctx
     ) -> pb.RecordUsageResponse:
         caller = require_role("member")
         if len(request.events) + len(request.columns.ids) > MAX_EVENTS_PER_CALL:
@@ -60,7 +60,7 @@ class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
         )
 
     async def GetCurrentEstimate(
-        self, request: pb.GetCurrentEstimateRequest, context: Any
+        self, request: pb.GetCurrentEstimateRequest, context: Ctx
     ) -> pb.GetCurrentEstimateResponse:
         found = await billing.estimate(self.db, current_caller().org_id, request.tenant_id)
         charges, currency = found.charges, found.charges.currency
@@ -81,7 +81,7 @@ class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
             plan_windows=convert.plan_windows(found.windows),
         )
 
-    async def GetUsage(self, request: pb.GetUsageRequest, context: Any) -> pb.GetUsageResponse:
+    async def GetUsage(self, request: pb.GetUsageRequest, context: Ctx) -> pb.GetUsageResponse:
         view = await billing.usage(
             self.db, current_caller().org_id, request.tenant_id, request.period
         )
@@ -97,7 +97,7 @@ class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
         )
 
     async def ClosePeriod(
-        self, request: pb.ClosePeriodRequest, context: Any
+        self, request: pb.ClosePeriodRequest, context: Ctx
     ) -> pb.ClosePeriodResponse:
         caller = require_role("admin")
         period_bounds(request.period)
@@ -107,7 +107,7 @@ class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
         return pb.ClosePeriodResponse(statement=convert.statement(row), already_closed=already)
 
     async def ListStatements(
-        self, request: pb.ListStatementsRequest, context: Any
+        self, request: pb.ListStatementsRequest, context: Ctx
     ) -> pb.ListStatementsResponse:
         org = current_caller().org_id
         limit = page_size(request.page_size)
@@ -127,7 +127,7 @@ class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
         )
 
     async def GetStatement(
-        self, request: pb.GetStatementRequest, context: Any
+        self, request: pb.GetStatementRequest, context: Ctx
     ) -> pb.GetStatementResponse:
         row = await closing.get_statement(self.db, current_caller().org_id, request.statement_id)
         return pb.GetStatementResponse(statement=convert.statement(row))

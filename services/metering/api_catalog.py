@@ -11,6 +11,7 @@ from services.common.caller import current_caller, require_role
 from services.common.dates import timestamp_moment
 from services.common.db import Database
 from services.common.pagination import decode_token, encode_token, page_size
+from services.common.servicer import Ctx
 from services.metering import convert
 from services.metering.handlers import catalog, tenants
 
@@ -26,7 +27,7 @@ class CatalogRpcs:
         return encode_token(key, self.secret, scope) if len(rows) == limit else ""
 
     async def CreatePriceBook(
-        self, request: pb.CreatePriceBookRequest, context: Any
+        self, request: pb.CreatePriceBookRequest, context: Ctx
     ) -> pb.CreatePriceBookResponse:
         caller = require_role("admin")
         book = request.price_book
@@ -42,14 +43,14 @@ class CatalogRpcs:
         return pb.CreatePriceBookResponse(price_book=convert.price_book(row))
 
     async def ListPriceBooks(
-        self, request: pb.ListPriceBooksRequest, context: Any
+        self, request: pb.ListPriceBooksRequest, context: Ctx
     ) -> pb.ListPriceBooksResponse:
         org, limit = current_caller().org_id, page_size(request.page_size)
         scope = f"books:{request.name}"
         after = self._page(request.page_token, scope)
         rows = await catalog.list_price_books(
             self.db, org, request.name, tuple(after) if after else None, limit
-        )  # type: ignore[arg-type]
+        )
         token = self._next(
             rows, limit, [rows[-1]["name"], rows[-1]["version"]] if rows else [], scope
         )
@@ -58,7 +59,7 @@ class CatalogRpcs:
         )
 
     async def CreatePlan(
-        self, request: pb.CreatePlanRequest, context: Any
+        self, request: pb.CreatePlanRequest, context: Ctx
     ) -> pb.CreatePlanResponse:
         caller = require_role("admin")
         plan = request.plan
@@ -79,19 +80,19 @@ class CatalogRpcs:
         )
         return pb.CreatePlanResponse(plan=convert.plan(row))
 
-    async def ListPlans(self, request: pb.ListPlansRequest, context: Any) -> pb.ListPlansResponse:
+    async def ListPlans(self, request: pb.ListPlansRequest, context: Ctx) -> pb.ListPlansResponse:
         org, limit = current_caller().org_id, page_size(request.page_size)
         after = self._page(request.page_token, "plans") or [0]
         rows = await catalog.list_plans(self.db, org, int(after[0]), limit)
         token = self._next(rows, limit, [rows[-1]["id"]] if rows else [], "plans")
         return pb.ListPlansResponse(plans=[convert.plan(r) for r in rows], next_page_token=token)
 
-    async def GetPlan(self, request: pb.GetPlanRequest, context: Any) -> pb.GetPlanResponse:
+    async def GetPlan(self, request: pb.GetPlanRequest, context: Ctx) -> pb.GetPlanResponse:
         row = await catalog.get_plan(self.db, current_caller().org_id, request.plan_id)
         return pb.GetPlanResponse(plan=convert.plan(row))
 
     async def CreateTenant(
-        self, request: pb.CreateTenantRequest, context: Any
+        self, request: pb.CreateTenantRequest, context: Ctx
     ) -> pb.CreateTenantResponse:
         caller = require_role("admin")
         start = _seconds(request, "start_time")
@@ -107,12 +108,12 @@ class CatalogRpcs:
         )
         return pb.CreateTenantResponse(tenant=convert.tenant(row, windows, int(time.time())))
 
-    async def GetTenant(self, request: pb.GetTenantRequest, context: Any) -> pb.GetTenantResponse:
+    async def GetTenant(self, request: pb.GetTenantRequest, context: Ctx) -> pb.GetTenantResponse:
         row, windows = await tenants.get_tenant(self.db, current_caller().org_id, request.tenant_id)
         return pb.GetTenantResponse(tenant=convert.tenant(row, windows, int(time.time())))
 
     async def ListTenants(
-        self, request: pb.ListTenantsRequest, context: Any
+        self, request: pb.ListTenantsRequest, context: Ctx
     ) -> pb.ListTenantsResponse:
         org, limit = current_caller().org_id, page_size(request.page_size)
         after = self._page(request.page_token, "tenants") or [""]
@@ -124,7 +125,7 @@ class CatalogRpcs:
         )
 
     async def ChangeSubscription(
-        self, request: pb.ChangeSubscriptionRequest, context: Any
+        self, request: pb.ChangeSubscriptionRequest, context: Ctx
     ) -> pb.ChangeSubscriptionResponse:
         caller = require_role("admin")
         at = _seconds(request, "effective_time")
@@ -133,7 +134,7 @@ class CatalogRpcs:
         )
         return pb.ChangeSubscriptionResponse(tenant=convert.tenant(row, windows, int(time.time())))
 
-    async def AddCredit(self, request: pb.AddCreditRequest, context: Any) -> pb.AddCreditResponse:
+    async def AddCredit(self, request: pb.AddCreditRequest, context: Ctx) -> pb.AddCreditResponse:
         caller = require_role("admin")
         expire = (
             timestamp_moment(request.expire_time, "expire_time")
@@ -152,7 +153,7 @@ class CatalogRpcs:
         return pb.AddCreditResponse(credit=convert.credit(row))
 
     async def ListCredits(
-        self, request: pb.ListCreditsRequest, context: Any
+        self, request: pb.ListCreditsRequest, context: Ctx
     ) -> pb.ListCreditsResponse:
         org, limit = current_caller().org_id, page_size(request.page_size)
         scope = f"credits:{request.tenant_id}"

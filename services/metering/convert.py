@@ -150,7 +150,7 @@ def statement(row: asyncpg.Record) -> pb.Statement:
     currency = row["currency"]
     lines = [
         pb.StatementLine(
-            category=f"STATEMENT_CATEGORY_{line['category']}",  # enum by name
+            category=pb.StatementCategory.Value(f"STATEMENT_CATEGORY_{line['category']}"),
             description=line["description"],
             quantity=line["quantity"],
             unit=line["unit"],

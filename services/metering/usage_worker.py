@@ -80,7 +80,7 @@ class Turnstile:
         """True when `turn` came; False after `timeout` or once the crew stops."""
         with self._changed:
             self._changed.wait_for(lambda: self._next.value == turn or self._stop.is_set(), timeout)
-            return self._next.value == turn
+            return bool(self._next.value == turn)
 
     def done(self, turn: int) -> None:
         with self._changed:
@@ -105,7 +105,7 @@ class Crew:
 
     def draw(self) -> int:
         """The next ticket: call holding `fetching`, right after the fetch it numbers."""
-        ticket = self._tickets.value
+        ticket: int = self._tickets.value
         self._tickets.value = ticket + 1
         return ticket
 

@@ -29,7 +29,7 @@ def money_text(money: money_pb2.Money) -> str:
     return f"{rounded.amount:,} {rounded.currency}"
 
 
-def _provider(value: int) -> str:
+def _provider(value: provider_pb2.Provider.ValueType) -> str:
     return provider_pb2.Provider.Name(value).removeprefix("PROVIDER_")
 
 

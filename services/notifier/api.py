@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, TypeAlias
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import grpc
 from costgrid.notifier.v1 import service_pb2 as pb
 from costgrid.notifier.v1 import service_pb2_grpc as grpc_notifier
 
 from services.common.db import Database
+from services.common.errors import InvalidArgument
 from services.common.server import service_name
+from services.common.servicer import Ctx as Context
 from services.notifier import convert
 from services.notifier.context import NotifierContext
 from services.notifier.handlers_channels import ChannelHandlers
 from services.notifier.handlers_rules import UPDATABLE, RuleHandlers
 
-Context: TypeAlias = grpc.aio.ServicerContext  # type: ignore[type-arg]
-
 
 def _rule_fields(rule: pb.Rule, paths: Iterable[str]) -> dict[str, Any]:
-    convert_field = {
+    convert_field: dict[str, Callable[[], Any]] = {
         "name": lambda: rule.name,
         "trigger_type": lambda: convert.trigger_type(rule.trigger_type),
         "filter": lambda: convert.rule_filter(rule.filter),
@@ -134,7 +134,7 @@ class NotificationApi(grpc_notifier.NotificationServiceServicer):
         self, request: pb.ListDeliveriesRequest, context: Context
     ) -> pb.ListDeliveriesResponse:
         if request.status and request.status not in convert.STATUSES:
-            raise convert.InvalidArgument("status", f"{request.status} is not a known value")
+            raise InvalidArgument("status", f"{request.status} is not a known value")
         filters = {
             "channel": request.channel_id,
             "rule": request.rule_id,

@@ -154,7 +154,7 @@ class DeliveryWorker:
             pass
         finally:
             self._in_flight[row.channel_id] -= 1
-            self._tasks.discard(asyncio.current_task())  # type: ignore[arg-type]
+            self._tasks.discard(asyncio.current_task())
             self._wake.set()
 
     async def _attempt(self, row: Row[Any]) -> AttemptResult:

@@ -18,6 +18,8 @@ from services.budgets.repository import budgets as repo
 from services.budgets.repository import costs
 from services.common.cost_days import last_day_counted
 from services.common.messaging import BUDGET_THRESHOLD_CROSSED
+from services.common.money import money_proto
+from services.common.wire import timestamp_proto
 
 ACTUAL, FORECAST = pb.BUDGET_ALERT_BASIS_ACTUAL, pb.BUDGET_ALERT_BASIS_FORECAST
 
@@ -101,13 +103,13 @@ async def _fire(
         session,
         BUDGET_THRESHOLD_CROSSED,
         events_pb2.BudgetThresholdCrossed(
-            occurred_at=convert.timestamp(alert.create_time),
+            occurred_at=timestamp_proto(alert.create_time),
             budget_id=budget.id,
             budget_name=spec.name,
-            level=alert.level,  # type: ignore[arg-type]
-            basis=alert.basis,  # type: ignore[arg-type]
-            spent=convert.money(alert.spent, alert.currency),
-            amount=convert.money(alert.amount, alert.currency),
+            level=pb.BudgetAlertLevel.ValueType(alert.level),
+            basis=pb.BudgetAlertBasis.ValueType(alert.basis),
+            spent=money_proto(alert.spent, alert.currency),
+            amount=money_proto(alert.amount, alert.currency),
             percent=str(alert.percent),
             period=convert.date_range(alert.period_start, alert.period_end),
         ),

@@ -26,6 +26,7 @@ from services.budgets.handlers.events import publish
 from services.budgets.repository import anomalies, costs
 from services.budgets.repository.anomalies import ACTIVE, DISMISSED, AnomalyRow, Key
 from services.common.messaging import ANOMALY_DETECTED
+from services.common.wire import timestamp_proto
 
 # A backfill re-judges only its most recent weeks: older days are history, not news.
 EVALUATED_DAYS = 35
@@ -122,7 +123,7 @@ async def _record(
         session,
         ANOMALY_DETECTED,
         events_pb2.AnomalyDetected(
-            occurred_at=convert.timestamp(saved.update_time), anomaly=convert.anomaly(saved)
+            occurred_at=timestamp_proto(saved.update_time), anomaly=convert.anomaly(saved)
         ),
         org_id,
     )

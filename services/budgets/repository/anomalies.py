@@ -93,7 +93,7 @@ async def save(
     session: AsyncSession, org_id: str, key: Key, j: Judgement, causes: list[RootCause]
 ) -> int:
     """Inserts, or revises the figures of, the anomaly for `key`; returns its id."""
-    return (
+    anomaly_id: int = (
         await session.execute(
             text(
                 "INSERT INTO anomalies (org_id, account_id, scope, service, currency, day, "
@@ -110,6 +110,7 @@ async def save(
             | {"rc": _causes_json(causes)},
         )
     ).scalar_one()
+    return anomaly_id
 
 
 async def delete(session: AsyncSession, anomaly_id: int) -> None:

@@ -179,7 +179,7 @@ async def insert_alert(session: AsyncSession, org_id: str, alert: dict[str, Any]
 
 
 async def highest_level(session: AsyncSession, budget_id: int, period: tuple[date, date]) -> int:
-    return (
+    level: int = (
         await session.execute(
             text(
                 "SELECT coalesce(max(level), 0) FROM budget_alerts WHERE budget_id = :b "
@@ -188,6 +188,7 @@ async def highest_level(session: AsyncSession, budget_id: int, period: tuple[dat
             {"b": budget_id, "s": period[0], "e": period[1]},
         )
     ).scalar_one()
+    return level
 
 
 async def alerts_page(

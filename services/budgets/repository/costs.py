@@ -156,7 +156,8 @@ async def last_day(
         {"o": org_id, "s": span[0], "e": span[1], "accounts": account_ids}
         | {"provider": provider, "services": []},
     )
-    return result.scalar_one()
+    day: date | None = result.scalar_one()
+    return day
 
 
 async def account_rows(
@@ -173,12 +174,13 @@ async def account_rows(
 
 
 async def first_day(session: AsyncSession, org_id: str, account_id: int) -> date | None:
-    return (
+    day: date | None = (
         await session.execute(
             text("SELECT min(day) FROM daily_costs WHERE org_id = :o AND account_id = :a"),
             {"o": org_id, "a": account_id},
         )
     ).scalar_one()
+    return day
 
 
 async def accounts(session: AsyncSession, org_id: str, ids: list[int]) -> dict[int, Account]:

@@ -9,7 +9,7 @@ so `deviation_percent` and the services' `vs_expected` speak of the same figure.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from costgrid.budgets.v1 import service_pb2 as budgets_pb
 from costgrid.common.v1 import provider_pb2
@@ -68,7 +68,9 @@ def _amount(message: Any) -> Decimal:
     return Decimal(message.amount or "0")
 
 
-def _time(anomaly: budgets_pb.Anomaly, field: str) -> str | None:
+def _time(
+    anomaly: budgets_pb.Anomaly, field: Literal["detect_time", "update_time", "dismiss_time"]
+) -> str | None:
     return timestamp(getattr(anomaly, field)) if anomaly.HasField(field) else None
 
 

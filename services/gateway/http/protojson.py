@@ -21,7 +21,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from services.common.errors import InvalidArgument
 
 # Responses are built by the shared half; the routes and schemas read it through this module.
-from services.common.protojson import (  # noqa: F401
+from services.common.protojson import (
     DECIMAL_FIELDS,
     FIELD_MASK,
     MONEY,
@@ -38,6 +38,28 @@ from services.common.protojson import (  # noqa: F401
     timestamp,
     to_json,
 )
+
+__all__ = [
+    "DECIMAL_FIELDS",
+    "FIELD_MASK",
+    "MONEY",
+    "TIMESTAMP",
+    "decimal_of",
+    "decimal_text",
+    "descriptor_of",
+    "enum_choices",
+    "enum_name",
+    "enum_number",
+    "enum_prefix",
+    "enum_type",
+    "from_json",
+    "is_map",
+    "message_type",
+    "money",
+    "timestamp",
+    "timestamp_in",
+    "to_json",
+]
 
 
 def enum_number(enum: EnumDescriptor, name: str, field: str) -> int:

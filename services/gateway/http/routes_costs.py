@@ -207,7 +207,7 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
         message = ingest_pb.GetTrendRequest(
             days=days,
             granularity=cast(
-                ingest_pb.Granularity,
+                ingest_pb.Granularity.ValueType,
                 protojson.enum_number(ingest_pb.Granularity.DESCRIPTOR, granularity, "granularity"),
             ),
             group_by="" if group_by == "none" else group_by,
@@ -266,7 +266,7 @@ def add_cost_routes(r: Router, default_currency: str) -> None:
         )
         if status:
             message.status = cast(
-                budgets_pb.AnomalyStatus,
+                budgets_pb.AnomalyStatus.ValueType,
                 protojson.enum_number(budgets_pb.AnomalyStatus.DESCRIPTOR, status, "status"),
             )
         answer = await call(

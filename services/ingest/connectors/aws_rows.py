@@ -24,7 +24,8 @@ _NO_REGION = "NoRegion"
 def results_by_time(page: Any) -> list[Mapping[str, Any]]:
     if not isinstance(page, Mapping) or not isinstance(page.get("ResultsByTime"), list):
         raise ProviderResponseError("Cost Explorer answer has no 'ResultsByTime' list")
-    return page["ResultsByTime"]
+    rows: list[Mapping[str, Any]] = page["ResultsByTime"]
+    return rows
 
 
 def account_names(page: Mapping[str, Any]) -> dict[str, str]:

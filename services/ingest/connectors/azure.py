@@ -172,7 +172,7 @@ class AzureCostConnector:
         ]
         if asked:
             return max(asked)
-        return self._default_wait * 2 ** (attempt - 1)
+        return self._default_wait * 2.0 ** (attempt - 1)
 
     def _translate(self, exc: HttpResponseError) -> ConnectorError:
         status = exc.status_code or 0

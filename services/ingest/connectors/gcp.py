@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from services.ingest.connectors.base import AccountConfig, ConnectionCheck, ConnectorError
 from services.ingest.connectors.gcp_bigquery import ExportReader
 from services.ingest.connectors.gcp_billing import BillingAccount, BillingProject, BillingReader
-from services.ingest.connectors.gcp_errors import RetryPolicy
 from services.ingest.connectors.gcp_settings import load_credentials, parse_settings
+from services.ingest.connectors.retry import RetryPolicy
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
 
 __all__ = ["BillingAccount", "BillingProject", "GcpBillingConnector", "RetryPolicy"]

@@ -17,8 +17,9 @@ from google.cloud import bigquery
 from google.oauth2 import service_account
 
 from services.ingest.connectors.base import ProviderResponseError
-from services.ingest.connectors.gcp_errors import ApiContext, RetryPolicy, with_retry
+from services.ingest.connectors.gcp_errors import ApiContext, with_retry
 from services.ingest.connectors.gcp_settings import GcpSettings, client_options
+from services.ingest.connectors.retry import RetryPolicy
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
 
 PROVIDER_NAME = "Google Cloud"

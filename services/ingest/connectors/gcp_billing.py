@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from google.cloud import billing_v1
 from google.oauth2 import service_account
 
-from services.ingest.connectors.gcp_errors import ApiContext, RetryPolicy, with_retry
+from services.ingest.connectors.gcp_errors import ApiContext, with_retry
 from services.ingest.connectors.gcp_settings import GcpSettings, client_options
+from services.ingest.connectors.retry import RetryPolicy
 
 BILLING = ApiContext(
     api="Cloud Billing",

@@ -114,7 +114,10 @@ def load_credentials(config: AccountConfig) -> service_account.Credentials:
             '(a JSON object with "type": "service_account")'
         )
     try:
-        return service_account.Credentials.from_service_account_info(info, scopes=list(SCOPES))
+        credentials: service_account.Credentials = (
+            service_account.Credentials.from_service_account_info(info, scopes=list(SCOPES))
+        )
+        return credentials
     except (ValueError, KeyError) as exc:
         # The message names missing fields or an unreadable key, never the key itself.
         raise ConnectorConfigError(f"GCP service-account key is unusable: {exc}") from None

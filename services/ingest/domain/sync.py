@@ -49,4 +49,4 @@ def job_status(task_statuses: Iterable[str]) -> str:
 
 def retry_delay(attempt: int, base: float, cap: float = 300.0) -> float:
     """Backoff before retrying a task whose provider failed transiently."""
-    return min(base * 2 ** max(attempt - 1, 0), cap)
+    return min(base * 2.0 ** max(attempt - 1, 0), cap)

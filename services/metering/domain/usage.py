@@ -271,7 +271,7 @@ def _all_acceptable(events: Events, terms: dict[str, TenantTerms], now: int) -> 
             value = _quantity(text)
         if value.__class__ is not Decimal:
             return None
-        values[text] = value  # type: ignore[assignment]
+        values[text] = value
     ids = events.ids
     if not (
         0 < min(map(len, ids))
@@ -319,7 +319,7 @@ def _one_by_one(
         event_id, tenant, cluster, meter, unit, text, at = event
         result = check(event_id, tenant, cluster, meter, unit, text, at, terms.get(tenant), now)
         if result.__class__ is Rejection:
-            rejections[i] = result  # type: ignore[assignment]
+            rejections[i] = result
         else:
             positions.append(i)
             quantities.append(result)  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ class TenantTermsView:
 
     @property
     def overage_allowed(self) -> bool:
-        return self.row["overage_policy"] == ALLOWED
+        return bool(self.row["overage_policy"] == ALLOWED)
 
     @property
     def first_start(self) -> int:

@@ -44,19 +44,20 @@ async def insert_price_book(
 
 
 async def book_versions(conn: asyncpg.Connection, org: str, names: list[str]) -> list[Row]:
-    return await conn.fetch(
+    rows: list[Row] = await conn.fetch(
         "SELECT * FROM price_books WHERE org_id IN ($1, '') AND name = ANY($2::text[]) "
         "ORDER BY name, effective_from, version",
         org,
         names,
     )
+    return rows
 
 
 async def list_price_books(
     conn: asyncpg.Connection, org: str, name: str, after: tuple[str, int] | None, limit: int
 ) -> list[Row]:
     after_name, after_version = after or ("", 0)
-    return await conn.fetch(
+    rows: list[Row] = await conn.fetch(
         "SELECT * FROM price_books WHERE org_id IN ($1, '') AND ($2 = '' OR name = $2) "
         "AND (name, version) > ($3, $4) ORDER BY name, version LIMIT $5",
         org,
@@ -65,6 +66,7 @@ async def list_price_books(
         after_version,
         limit,
     )
+    return rows
 
 
 async def plan_by_request(conn: asyncpg.Connection, org: str, request_id: str) -> Row | None:
@@ -98,9 +100,10 @@ async def plans_by_id(conn: asyncpg.Connection, org: str, ids: list[int]) -> dic
 
 
 async def list_plans(conn: asyncpg.Connection, org: str, after: int, limit: int) -> list[Row]:
-    return await conn.fetch(
+    rows: list[Row] = await conn.fetch(
         "SELECT * FROM plans WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3", org, after, limit
     )
+    return rows
 
 
 async def tenant(conn: asyncpg.Connection, org: str, tenant_id: str) -> Row | None:
@@ -137,17 +140,18 @@ async def insert_tenant(
 
 
 async def list_tenants(conn: asyncpg.Connection, org: str, after: str, limit: int) -> list[Row]:
-    return await conn.fetch(
+    rows: list[Row] = await conn.fetch(
         "SELECT * FROM tenants WHERE org_id = $1 AND tenant_id > $2 ORDER BY tenant_id LIMIT $3",
         org,
         after,
         limit,
     )
+    return rows
 
 
 async def tenant_with_plans(conn: asyncpg.Connection, org: str, tenant_id: str) -> list[Row]:
     """The tenant's row once per plan window (oldest first), with the window's plan."""
-    return await conn.fetch(
+    rows: list[Row] = await conn.fetch(
         "SELECT t.tenant_id, t.name, t.overage_policy, t.currency, t.create_time, w.start_at, "
         "p.id AS plan_id, p.name AS plan_name, p.price_book_name, p.metrics_series_allowance, "
         "p.logs_bytes_allowance, p.base_fee FROM tenants t JOIN plan_windows w "
@@ -156,17 +160,19 @@ async def tenant_with_plans(conn: asyncpg.Connection, org: str, tenant_id: str) 
         org,
         tenant_id,
     )
+    return rows
 
 
 async def windows(conn: asyncpg.Connection, org: str, tenant_ids: list[str]) -> list[Row]:
     """Plan windows with their plans' names, oldest first per tenant."""
-    return await conn.fetch(
+    rows: list[Row] = await conn.fetch(
         "SELECT w.tenant_id, w.start_at, w.plan_id, p.name AS plan_name FROM plan_windows w "
         "JOIN plans p ON p.id = w.plan_id WHERE w.org_id = $1 AND w.tenant_id = ANY($2::text[]) "
         "ORDER BY w.tenant_id, w.start_at",
         org,
         tenant_ids,
     )
+    return rows
 
 
 async def insert_window(
@@ -213,7 +219,7 @@ async def insert_credit(
 async def list_credits(
     conn: asyncpg.Connection, org: str, tenant_id: str, after: int, limit: int
 ) -> list[Row]:
-    return await conn.fetch(
+    rows: list[Row] = await conn.fetch(
         "SELECT * FROM credits WHERE org_id = $1 AND ($2 = '' OR tenant_id = $2) AND id > $3 "
         "ORDER BY id LIMIT $4",
         org,
@@ -221,19 +227,21 @@ async def list_credits(
         after,
         limit,
     )
+    return rows
 
 
 async def usable_credits(
     conn: asyncpg.Connection, org: str, tenant_id: str, period_start: datetime
 ) -> list[Row]:
     """Credits with something left that had not expired when the period began; soonest first."""
-    return await conn.fetch(
+    rows: list[Row] = await conn.fetch(
         "SELECT * FROM credits WHERE org_id = $1 AND tenant_id = $2 AND remaining > 0 "
         "AND (expire_time IS NULL OR expire_time > $3) ORDER BY expire_time NULLS LAST, id",
         org,
         tenant_id,
         period_start,
     )
+    return rows
 
 
 async def spend_credits(

@@ -13,17 +13,19 @@ import asyncpg
 
 async def since(conn: asyncpg.Connection, org: str, seq: int) -> list[asyncpg.Record]:
     """(seq, period, ids) of rows written after `seq`, in order; period NULL: any period."""
-    return await conn.fetch(
+    rows: list[asyncpg.Record] = await conn.fetch(
         "SELECT seq, period, ids FROM usage_ledger WHERE org_id = $1 AND seq > $2 ORDER BY seq",
         org,
         seq,
     )
+    return rows
 
 
 async def last_seq(conn: asyncpg.Connection, org: str) -> int:
-    return await conn.fetchval(
+    seq: int = await conn.fetchval(
         "SELECT coalesce(max(seq), 0) FROM usage_ledger WHERE org_id = $1", org
     )
+    return seq
 
 
 async def period_ids(conn: asyncpg.Connection, org: str, period: str, upto: int) -> set[str]:

@@ -58,7 +58,7 @@ async def list_statements(
 ) -> list[Row]:
     """Newest period first, then tenant and id."""
     period, tenant, sid = after or ("9999-99", "", 0)
-    return await conn.fetch(
+    rows: list[Row] = await conn.fetch(
         "SELECT * FROM statements WHERE org_id = $1 AND ($2 = '' OR tenant_id = $2) "
         "AND (period < $3 OR (period = $3 AND (tenant_id, id) > ($4, $5))) "
         "ORDER BY period DESC, tenant_id, id LIMIT $6",
@@ -69,6 +69,7 @@ async def list_statements(
         sid,
         limit,
     )
+    return rows
 
 
 async def claim_notice(
@@ -102,7 +103,7 @@ async def notices(
 
 async def closable(conn: asyncpg.Connection, before: int) -> list[Row]:
     """Tenants (any org) whose next unclosed period may have ended before `before`."""
-    return await conn.fetch(
+    rows: list[Row] = await conn.fetch(
         "SELECT t.org_id, t.tenant_id, min(w.start_at) AS first_start, "
         "(SELECT max(period) FROM statements s WHERE s.org_id = t.org_id "
         " AND s.tenant_id = t.tenant_id) AS last_closed "
@@ -111,3 +112,4 @@ async def closable(conn: asyncpg.Connection, before: int) -> list[Row]:
         "ORDER BY t.org_id, t.tenant_id",
         before,
     )
+    return rows

@@ -20,7 +20,7 @@ async def tenant_terms(
     conn: asyncpg.Connection, org: str, tenant_ids: list[str]
 ) -> list[asyncpg.Record]:
     """Per existing tenant: plan-window starts and closed periods."""
-    return await conn.fetch(
+    rows: list[asyncpg.Record] = await conn.fetch(
         "SELECT t.tenant_id, t.overage_policy, "
         "array(SELECT start_at FROM plan_windows w WHERE w.org_id = t.org_id "
         "      AND w.tenant_id = t.tenant_id ORDER BY start_at) AS starts, "
@@ -30,6 +30,7 @@ async def tenant_terms(
         org,
         tenant_ids,
     )
+    return rows
 
 
 def text_array(values: Sequence[str | None]) -> str:
@@ -150,12 +151,13 @@ def _changes(text: str) -> list[Change]:
 
 
 async def tenant_states(conn: asyncpg.Connection, org: str, tenant_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch(
+    rows: list[asyncpg.Record] = await conn.fetch(
         "SELECT cluster_id, meter, last_at, last_id, last_quantity FROM allocation_state "
         "WHERE org_id = $1 AND tenant_id = $2",
         org,
         tenant_id,
     )
+    return rows
 
 
 async def save_states(conn: asyncpg.Connection, org: str, latest: dict[Key, Change]) -> None:
@@ -196,13 +198,14 @@ async def add_segments(
 
 
 async def segment_value(conn: asyncpg.Connection, org: str, key: Key, seg: int) -> Decimal:
-    return await conn.fetchval(
+    value: Decimal = await conn.fetchval(
         "SELECT coalesce(sum(quantity_seconds), 0) FROM allocation_segments WHERE org_id = $1 "
         "AND tenant_id = $2 AND cluster_id = $3 AND meter = $4 AND seg_start = $5",
         org,
         *key,
         seg,
     )
+    return value
 
 
 async def move_segment(

@@ -60,7 +60,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 def backoff(attempt: int, policy: RetryPolicy, rng: random.Random | None = None) -> float:
     """Exponential with full jitter in its upper half: base*2^(n-1), capped, times [0.5, 1]."""
-    ceiling = min(policy.max_seconds, policy.base_seconds * 2 ** max(0, attempt - 1))
+    ceiling = min(policy.max_seconds, policy.base_seconds * 2.0 ** max(0, attempt - 1))
     return ceiling * (0.5 + 0.5 * (rng or random).random())
 
 

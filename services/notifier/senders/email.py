@@ -55,7 +55,7 @@ def _send_blocking(ctx: SendContext, target: Target, message: EmailMessage) -> i
         client = _SMTPSSL(timeout=ctx.timeout, context=ctx.ssl)
     else:
         client = _SMTP(timeout=ctx.timeout)
-    client.policy = ctx.policy  # type: ignore[attr-defined]
+    client.policy = ctx.policy
     # smtplib verifies STARTTLS and TLS certificates against the name given to __init__,
     # which connect() alone does not set.
     client._host = host  # type: ignore[attr-defined]
