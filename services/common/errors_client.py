@@ -31,5 +31,6 @@ def retry_delay(error: grpc.RpcError) -> float | None:
     for detail in _details(error):
         retry = error_details_pb2.RetryInfo()
         if detail.Unpack(retry):
-            return retry.retry_delay.seconds + retry.retry_delay.nanos / 1e9
+            delay: float = retry.retry_delay.seconds + retry.retry_delay.nanos / 1e9
+            return delay
     return None
