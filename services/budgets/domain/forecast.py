@@ -1,38 +1,67 @@
-"""Daily spend forecasts: a damped-trend, weekly-seasonal ETS model, or run-rate when short.
+"""Daily spend forecasts: the candidate model that forecast this history's own recent past
+best, with intervals sized to the errors it made there; run-rate when history is short.
 
-The statistics run on floats (statsmodels needs them); callers turn the results back into
-Decimal money at the edge, rounded to the currency's minor unit. A forecast is a pure
-function of the history, so results are memoised on it: a repeated question costs nothing
-and any revised day changes the key.
+The candidates (services.budgets.domain.forecast_models) are the same weekday of last week,
+and weekday profiles with or without a trend, level shifts, and monthly steps and charges
+when the calendar is known. Each is fit at several cut-offs of the history and scored on
+the days after them (services.budgets.domain.backtest); the lowest mean absolute error wins.
+Since the same-weekday-last-week forecast is a candidate, the choice is never worse than it
+on the series' own past.
+
+The statistics run on floats; callers turn the results back into Decimal money at the edge,
+rounded to the currency's minor unit. A forecast is a pure function of the history, so
+results are memoised on it: a repeated question costs nothing and any revised day changes
+the key.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import IntEnum
 from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
-import pandas as pd
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+from services.budgets.domain import backtest
+from services.budgets.domain.forecast_models import (
+    Calendar,
+    Candidate,
+    Fitted,
+    Known,
+    regression,
+    seasonal_naive,
+)
+from services.budgets.domain.level_shifts import MIN_AFTER, shift_days
 
 MIN_SEASONAL_DAYS = 14
 MAX_HISTORY_DAYS = 180
 SEASON = 7
-# ETS intervals leave out parameter uncertainty, so they run narrow; these widen them to the
-# coverage measured on held-out days in bench/budgets_quality.py.
-DAILY_WIDENING = 1.2
-TOTAL_WIDENING = 1.5
-# Under this much history the fitted parameters are shaky: daily intervals widen up to 2x,
-# totals (where a wrong trend accumulates) up to 4x.
-SHORT_HISTORY_DAYS = 56
-_SIMULATIONS = 200
-# Days further than this many robust deviations from their weekday neighbours are spikes:
-# the model sees the neighbours' median instead, so one incident does not bend the forecast.
-_SPIKE_SIGMAS = 4.0
+# Backtests look this far ahead at most: far enough to see a wrong trend, near enough to
+# leave several cut-offs in a few months of history.
+BACKTEST_DAYS = 14
+BACKTEST_CUTS = 6
+# Each cut-off keeps at least this much history to fit on.
+BACKTEST_MIN_HISTORY = 14
+# Without cut-offs to measure errors on, intervals widen the model's own by this much.
+UNMEASURED_WIDENING = 1.5
+CANDIDATES: dict[str, Candidate] = {
+    "seasonal naive": seasonal_naive,
+    "weekday level": regression(trend=False, window=8 * SEASON),
+    "trend": regression(trend=True),
+    "recent trend": regression(trend=True, window=8 * SEASON),
+    "log weekday level": regression(trend=False, window=8 * SEASON, log=True),
+    "log trend": regression(trend=True, log=True),
+    "log recent trend": regression(trend=True, window=8 * SEASON, log=True),
+}
+CALENDAR_CANDIDATES: dict[str, Candidate] = {
+    "monthly": regression(trend=True, monthly=True, shifts=False),
+    "log monthly": regression(trend=True, monthly=True, shifts=False, log=True),
+}
+# Used when the history is too short to backtest.
+DEFAULT_CANDIDATE = "weekday level"
 
 
 class Method(IntEnum):
@@ -54,21 +83,26 @@ class Forecast:
     total_high: float
 
 
-def forecast(history: list[float], horizon: int, confidence: float) -> Forecast:
-    """`history`: dense daily totals ending the day before the first forecast day."""
+def forecast(
+    history: list[float], horizon: int, confidence: float, first_day: date | None = None
+) -> Forecast:
+    """`history`: dense daily totals ending the day before the first forecast day;
+    `first_day`: the date of `history[0]`, when known, for monthly patterns."""
     tail = tuple(history[-MAX_HISTORY_DAYS:])
     if horizon <= 0:
         return Forecast(Method.RUN_RATE, len(tail), (), (), (), 0.0, 0.0, 0.0)
-    return _forecast(tail, horizon, round(confidence, 4))
+    if first_day is not None:
+        first_day += timedelta(days=len(history) - len(tail))
+    return _forecast(tail, horizon, round(confidence, 4), first_day)
 
 
 @lru_cache(maxsize=1024)
-def _forecast(history: tuple[float, ...], horizon: int, confidence: float) -> Forecast:
+def _forecast(
+    history: tuple[float, ...], horizon: int, confidence: float, first_day: date | None
+) -> Forecast:
     y = np.asarray(history, dtype=float)
     if len(y) >= MIN_SEASONAL_DAYS and float(np.ptp(y)) > 0:
-        result = _seasonal(y, horizon, confidence)
-        if result is not None:
-            return result
+        return _seasonal(y, horizon, confidence, first_day)
     return run_rate(y, horizon, confidence)
 
 
@@ -103,62 +137,62 @@ def run_rate(y: np.ndarray, horizon: int, confidence: float) -> Forecast:
     )
 
 
-def _seasonal(y: np.ndarray, horizon: int, confidence: float) -> Forecast | None:
-    y = despiked(y) if len(y) >= 4 * SEASON else y
-    init = "heuristic" if len(y) >= 16 else "estimated"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            model = ETSModel(
-                pd.Series(y),
-                error="add",
-                trend="add",
-                damped_trend=True,
-                seasonal="add",
-                seasonal_periods=SEASON,
-                initialization_method=init,
-            )
-            fit = model.fit(disp=False)
-            frame = fit.get_prediction(start=len(y), end=len(y) + horizon - 1).summary_frame(
-                alpha=1 - confidence
-            )
-            paths = np.asarray(
-                fit.simulate(
-                    horizon, repetitions=_SIMULATIONS, anchor="end", rng=np.random.default_rng(7)
-                )
-            ).reshape(horizon, -1)
-        except (ValueError, np.linalg.LinAlgError):
-            return None
-    mean = np.clip(frame["mean"].to_numpy(), 0, None)
-    short = 1 + max(0, SHORT_HISTORY_DAYS - len(y)) / SHORT_HISTORY_DAYS
-    half = (
-        (frame["pi_upper"].to_numpy() - frame["pi_lower"].to_numpy()) / 2 * DAILY_WIDENING * short
-    )
-    if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(half))):
-        return None
-    totals = np.clip(paths, 0, None).sum(axis=0)
-    q_low, median, q_high = np.quantile(totals, [0.5 - confidence / 2, 0.5, 0.5 + confidence / 2])
-    total = float(mean.sum())
+def _seasonal(y: np.ndarray, horizon: int, confidence: float, first_day: date | None) -> Forecast:
+    known = Known(Calendar(first_day) if first_day is not None else None, shift_days(y))
+    candidates = CANDIDATES | (CALENDAR_CANDIDATES if known.calendar is not None else {})
+    ahead, cuts = _cuts(len(y), horizon, known.shifts)
+    if not cuts:
+        fitted = candidates[DEFAULT_CANDIDATE](y, horizon, known)
+        z = _z(confidence) * UNMEASURED_WIDENING
+        return _bounded(fitted, len(y), z, z)
+    runs = {
+        name: backtest.backtest(y, _predictor(candidate, known), ahead, cuts)
+        for name, candidate in candidates.items()
+    }
+    best = min(runs, key=lambda name: backtest.mean_absolute_error(runs[name]))
+    fitted = candidates[best](y, horizon, known)
+    daily = backtest.interval_multiplier(runs[best], confidence)
+    total = backtest.total_multiplier(runs[best], confidence) if ahead >= SEASON else daily
+    return _bounded(fitted, len(y), daily, total)
+
+
+def _cuts(length: int, horizon: int, shifts: tuple[int, ...]) -> tuple[int, list[int]]:
+    """Backtest cut-offs after the last level shift, when at least two fit a week or more
+    ahead; before it every candidate misses the same jump, which says nothing about them."""
+    ahead = min(horizon, BACKTEST_DAYS)
+    if shifts:
+        settled = shifts[-1] + MIN_AFTER
+        for days_ahead in range(ahead, SEASON - 1, -SEASON):
+            cuts = backtest.cuts(length, days_ahead, BACKTEST_CUTS, settled)
+            if len(cuts) >= 2:
+                return days_ahead, cuts
+    return ahead, backtest.cuts(length, ahead, BACKTEST_CUTS, BACKTEST_MIN_HISTORY)
+
+
+def _predictor(candidate: Candidate, known: Known) -> backtest.Predict:
+    """The candidate as forecast from a cut-off: it knows the shifts found before the cut,
+    though finding them took the days after; which model best continues a shift known to
+    have happened is the question the backtest answers."""
+
+    def predict(y: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        fitted = candidate(y, horizon, known.before(len(y)))
+        return fitted.mean, fitted.sd, fitted.total_sd
+
+    return predict
+
+
+def _bounded(fitted: Fitted, history_days: int, daily: float, total: float) -> Forecast:
+    mean = np.clip(fitted.mean, 0, None)
+    half = daily * fitted.sd
+    projected = float(mean.sum())
+    spread = total * float(fitted.total_sd[-1])
     return Forecast(
         Method.SEASONAL,
-        len(y),
+        history_days,
         tuple(float(v) for v in mean),
         tuple(float(v) for v in np.clip(mean - half, 0, None)),
         tuple(float(v) for v in mean + half),
-        total,
-        max(0.0, total - float(median - q_low) * TOTAL_WIDENING * short**2),
-        total + float(q_high - median) * TOTAL_WIDENING * short**2,
+        projected,
+        max(0.0, projected - spread),
+        projected + spread,
     )
-
-
-def despiked(y: np.ndarray) -> np.ndarray:
-    """`y` with spikes and dips replaced by the median of the same weekday two weeks around."""
-    n = len(y)
-    neighbours = np.array(
-        [np.median([y[j] for j in range(i - 14, i + 15, 7) if 0 <= j < n]) for i in range(n)]
-    )
-    residuals = y - neighbours
-    scale = 1.4826 * float(np.median(np.abs(residuals - np.median(residuals))))
-    if scale == 0:
-        return y
-    return np.where(np.abs(residuals) > _SPIKE_SIGMAS * scale, neighbours, y)
