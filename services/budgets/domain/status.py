@@ -96,7 +96,8 @@ def _projection(
         if known
         else []
     )
-    result = forecast(history, (end - counted_through).days, PROJECTION_CONFIDENCE)
+    first = min(known) if known else None
+    result = forecast(history, (end - counted_through).days, PROJECTION_CONFIDENCE, first)
     return [
         (counted_through + timedelta(days=i + 1), Decimal(repr(v)).quantize(quantum, ROUND_HALF_UP))
         for i, v in enumerate(result.mean)

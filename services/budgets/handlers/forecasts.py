@@ -43,14 +43,14 @@ async def get(deps: Deps, query: ForecastQuery) -> ForecastAnswer:
         span = (last - timedelta(days=MAX_HISTORY_DAYS - 1), last)
         totals = await costs.daily_totals(session, org, span, query.account_ids, query.provider)
     histories = {
-        currency: [float(daily.get(d, Decimal(0))) for d in days(min(daily), last)]
+        currency: (min(daily), [float(daily.get(d, Decimal(0))) for d in days(min(daily), last)])
         for currency, daily in sorted(totals.items())
     }
     # The model fit is CPU work; off the event loop so other calls keep flowing.
     results = await asyncio.to_thread(
         lambda: [
-            (currency, forecast(history, query.days, float(query.confidence) / 100))
-            for currency, history in histories.items()
+            (currency, forecast(history, query.days, float(query.confidence) / 100, first))
+            for currency, (first, history) in histories.items()
         ]
     )
     return ForecastAnswer(last + timedelta(days=1), last + timedelta(days=query.days), results)
