@@ -34,7 +34,7 @@ from services.budgets.domain.forecast_models import (
     regression,
     seasonal_naive,
 )
-from services.budgets.domain.level_shifts import MIN_AFTER, shift_days
+from services.budgets.domain.level_shifts import MIN_AFTER, Shift, level_shifts
 
 MIN_SEASONAL_DAYS = 14
 MAX_HISTORY_DAYS = 180
@@ -138,9 +138,10 @@ def run_rate(y: np.ndarray, horizon: int, confidence: float) -> Forecast:
 
 
 def _seasonal(y: np.ndarray, horizon: int, confidence: float, first_day: date | None) -> Forecast:
-    known = Known(Calendar(first_day) if first_day is not None else None, shift_days(y))
+    shifts = level_shifts(y)
+    known = Known(Calendar(first_day) if first_day is not None else None, _days(shifts))
     candidates = CANDIDATES | (CALENDAR_CANDIDATES if known.calendar is not None else {})
-    ahead, cuts = _cuts(len(y), horizon, known.shifts)
+    ahead, cuts, settled = _cuts(len(y), horizon, shifts)
     if not cuts:
         fitted = candidates[DEFAULT_CANDIDATE](y, horizon, known)
         z = _z(confidence) * UNMEASURED_WIDENING
@@ -151,22 +152,43 @@ def _seasonal(y: np.ndarray, horizon: int, confidence: float, first_day: date | 
     }
     best = min(runs, key=lambda name: backtest.mean_absolute_error(runs[name]))
     fitted = candidates[best](y, horizon, known)
-    daily = backtest.interval_multiplier(runs[best], confidence)
-    total = backtest.total_multiplier(runs[best], confidence) if ahead >= SEASON else daily
+    errors = runs[best]
+    if not settled:
+        # Errors on a jump no forecast could know of would widen the intervals for good.
+        level = _without(shifts[-1], y)
+        unknown = Known(known.calendar, _days(shifts[:-1]))
+        errors = backtest.backtest(level, _predictor(candidates[best], unknown), ahead, cuts)
+    daily = backtest.interval_multiplier(errors, confidence)
+    total = backtest.total_multiplier(errors, confidence) if ahead >= SEASON else daily
     return _bounded(fitted, len(y), daily, total)
 
 
-def _cuts(length: int, horizon: int, shifts: tuple[int, ...]) -> tuple[int, list[int]]:
-    """Backtest cut-offs after the last level shift, when at least two fit a week or more
-    ahead; before it every candidate misses the same jump, which says nothing about them."""
+def _cuts(length: int, horizon: int, shifts: tuple[Shift, ...]) -> tuple[int, list[int], bool]:
+    """How far ahead to backtest, from which cut-offs, and whether they all come after the
+    last level shift: they do when two fit there a week or more ahead. Before it every
+    candidate misses the same jump, which says little about them."""
     ahead = min(horizon, BACKTEST_DAYS)
     if shifts:
-        settled = shifts[-1] + MIN_AFTER
         for days_ahead in range(ahead, SEASON - 1, -SEASON):
-            cuts = backtest.cuts(length, days_ahead, BACKTEST_CUTS, settled)
+            cuts = backtest.cuts(length, days_ahead, BACKTEST_CUTS, shifts[-1].day + MIN_AFTER)
             if len(cuts) >= 2:
-                return days_ahead, cuts
-    return ahead, backtest.cuts(length, ahead, BACKTEST_CUTS, BACKTEST_MIN_HISTORY)
+                return days_ahead, cuts, True
+    return ahead, backtest.cuts(length, ahead, BACKTEST_CUTS, BACKTEST_MIN_HISTORY), not shifts
+
+
+def _without(shift: Shift, y: np.ndarray) -> np.ndarray:
+    """`y` as if the days before `shift` had been at its new level already."""
+    old = float(np.median(y[max(0, shift.day - 2 * SEASON) : shift.day]))
+    # Spend scales: a workload that doubles doubles its weekday swing too.
+    if old > 0 and old + shift.size > 0:
+        before = y[: shift.day] * (1 + shift.size / old)
+    else:
+        before = y[: shift.day] + shift.size
+    return np.concatenate([before, y[shift.day :]])
+
+
+def _days(shifts: tuple[Shift, ...]) -> tuple[int, ...]:
+    return tuple(shift.day for shift in shifts)
 
 
 def _predictor(candidate: Candidate, known: Known) -> backtest.Predict:

@@ -72,7 +72,7 @@ def seasonal_naive(y: np.ndarray, horizon: int, known: Known = Known()) -> Fitte
     diffs = y[SEASON:] - y[:-SEASON]
     sd = float(np.sqrt(np.mean(diffs**2))) if len(diffs) else float(np.std(y))
     steps = np.arange(1, horizon + 1)
-    return Fitted(mean, np.full(horizon, sd), sd * np.sqrt(steps + (steps // SEASON) ** 2))
+    return Fitted(mean, np.full(horizon, sd), _total_sd(sd * np.sqrt(steps), np.full(horizon, sd)))
 
 
 def regression(
@@ -141,7 +141,15 @@ def _least_squares(x: np.ndarray, y: np.ndarray, x_ahead: np.ndarray, robust: bo
     running = np.cumsum(x_ahead, axis=0)
     steps = np.arange(1, len(x_ahead) + 1)
     total_var = steps + np.einsum("ij,jk,ik->i", running, cov, running)
-    return Fitted(x_ahead @ beta, sigma * np.sqrt(1 + leverage), sigma * np.sqrt(total_var))
+    sd = sigma * np.sqrt(1 + leverage)
+    return Fitted(x_ahead @ beta, sd, _total_sd(sigma * np.sqrt(total_var), sd))
+
+
+def _total_sd(independent: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """The sd of running totals, between independent days and days that all err alike: real
+    errors share part of their cause (a level a little off, a shift still to come), so they
+    add up faster than independent ones, though not in lockstep."""
+    return np.sqrt(independent * np.cumsum(sd))
 
 
 def _solve(x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -8,6 +8,8 @@ weekday twice, so the weekly profile cancels out.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -19,8 +21,14 @@ MIN_AFTER = 7
 THRESHOLD = 5.0
 
 
-def shift_days(y: np.ndarray) -> tuple[int, ...]:
-    """Indices of the first day at each new level, oldest first."""
+class Shift(NamedTuple):
+    day: int
+    # The new level minus the old, beyond what the trend accounts for.
+    size: float
+
+
+def level_shifts(y: np.ndarray) -> tuple[Shift, ...]:
+    """The first day at each new level, oldest first."""
     n = len(y)
     if n < WINDOW + MIN_AFTER:
         return ()
@@ -35,8 +43,8 @@ def shift_days(y: np.ndarray) -> tuple[int, ...]:
     jump = after - before[s - WINDOW]
     widths = np.minimum(WINDOW, n - s)
     noise = 1.2533 * sigma * np.sqrt(1 / WINDOW + 1 / widths)
-    excess = (jump - np.median(jump)) / noise
-    return tuple(int(s[i]) for i in _peaks(np.abs(excess)))
+    excess = jump - np.median(jump)
+    return tuple(Shift(int(s[i]), float(excess[i])) for i in _peaks(np.abs(excess / noise)))
 
 
 def _weekday_profile(y: np.ndarray) -> np.ndarray:
