@@ -139,7 +139,8 @@ def run_rate(y: np.ndarray, horizon: int, confidence: float) -> Forecast:
 
 def _seasonal(y: np.ndarray, horizon: int, confidence: float, first_day: date | None) -> Forecast:
     shifts = level_shifts(y)
-    known = Known(Calendar(first_day) if first_day is not None else None, _days(shifts))
+    calendar = Calendar(first_day) if first_day is not None else None
+    known = Known(calendar, _days(shifts), float(np.mean(np.abs(y))))
     candidates = CANDIDATES | (CALENDAR_CANDIDATES if known.calendar is not None else {})
     ahead, cuts, settled = _cuts(len(y), horizon, shifts)
     if not cuts:
@@ -156,7 +157,7 @@ def _seasonal(y: np.ndarray, horizon: int, confidence: float, first_day: date | 
     if not settled:
         # Errors on a jump no forecast could know of would widen the intervals for good.
         level = _without(shifts[-1], y)
-        unknown = Known(known.calendar, _days(shifts[:-1]))
+        unknown = Known(known.calendar, _days(shifts[:-1]), known.scale)
         errors = backtest.backtest(level, _predictor(candidates[best], unknown), ahead, cuts)
     daily = backtest.interval_multiplier(errors, confidence)
     total = backtest.total_multiplier(errors, confidence) if ahead >= SEASON else daily

@@ -19,6 +19,10 @@ import numpy as np
 SEASON = 7
 _HUBER = 1.5
 _ITERATIONS = 6
+# No day is forecast closer than this share of the level: a history a model fits exactly
+# (a constant, a pattern that repeats to the cent) would otherwise claim no uncertainty, and
+# its backtest errors, however small, would scale the intervals without bound.
+SD_FLOOR = 0.01
 
 
 @dataclass(frozen=True)
@@ -57,10 +61,16 @@ class Known:
 
     calendar: Calendar | None = None
     shifts: tuple[int, ...] = ()
+    # Typical daily spend over the whole history: the base of SD_FLOOR, the same for a fit
+    # at any cut-off, even one that saw only zeros.
+    scale: float = 0.0
 
     def before(self, cut: int) -> Known:
         """As known to a forecast made at day `cut`."""
-        return Known(self.calendar, tuple(s for s in self.shifts if s < cut))
+        return Known(self.calendar, tuple(s for s in self.shifts if s < cut), self.scale)
+
+    def floor(self, y: np.ndarray) -> float:
+        return SD_FLOOR * (self.scale or float(np.mean(np.abs(y))))
 
 
 Candidate = Callable[[np.ndarray, int, Known], Fitted]
@@ -71,6 +81,7 @@ def seasonal_naive(y: np.ndarray, horizon: int, known: Known = Known()) -> Fitte
     mean = np.resize(y[-SEASON:], horizon) if len(y) >= SEASON else np.full(horizon, y.mean())
     diffs = y[SEASON:] - y[:-SEASON]
     sd = float(np.sqrt(np.mean(diffs**2))) if len(diffs) else float(np.std(y))
+    sd = max(sd, known.floor(y))
     steps = np.arange(1, horizon + 1)
     return Fitted(mean, np.full(horizon, sd), _total_sd(sd * np.sqrt(steps), np.full(horizon, sd)))
 
@@ -93,10 +104,10 @@ def regression(
         x = _design(start, len(y), len(y), trend, found, cal)
         x_ahead = _design(start, len(y), len(y) + horizon, trend, found, cal)[len(y) - start :]
         if not log:
-            return _least_squares(x, y[start:], x_ahead, robust)
+            return _least_squares(x, y[start:], x_ahead, robust, known.floor(y))
         if np.min(y[start:]) <= 0:
             return _unusable(horizon)
-        fitted = _least_squares(x, np.log(y[start:]), x_ahead, robust)
+        fitted = _least_squares(x, np.log(y[start:]), x_ahead, robust, SD_FLOOR)
         mean = np.exp(fitted.mean)
         return Fitted(
             mean, mean * fitted.sd, np.cumsum(mean) * fitted.total_sd / np.arange(1, horizon + 1)
@@ -128,15 +139,18 @@ def _design(
     return np.column_stack(columns)
 
 
-def _least_squares(x: np.ndarray, y: np.ndarray, x_ahead: np.ndarray, robust: bool) -> Fitted:
+def _least_squares(
+    x: np.ndarray, y: np.ndarray, x_ahead: np.ndarray, robust: bool, floor: float
+) -> Fitted:
     weights = np.ones(len(y))
     beta, residuals = _solve(x, y, weights)
     for _ in range(_ITERATIONS if robust else 0):
-        scale = 1.4826 * float(np.median(np.abs(residuals))) or 1e-12
+        scale = max(1.4826 * float(np.median(np.abs(residuals))), floor)
         weights = np.minimum(1.0, _HUBER * scale / np.maximum(np.abs(residuals), 1e-12))
         beta, residuals = _solve(x, y, weights)
     cov = np.linalg.pinv((x * weights[:, None]).T @ x)
     sigma = float(np.sqrt(np.sum(weights * residuals**2) / max(len(y) - x.shape[1], 1)))
+    sigma = max(sigma, floor)
     leverage = np.einsum("ij,jk,ik->i", x_ahead, cov, x_ahead)
     running = np.cumsum(x_ahead, axis=0)
     steps = np.arange(1, len(x_ahead) + 1)

@@ -13,12 +13,14 @@ from typing import NamedTuple
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-WINDOW = 14
+SEASON = 7
+WINDOW = 2 * SEASON
 # The fewest days after a shift that may confirm it.
 MIN_AFTER = 7
 # How far past its noise the excess jump must reach: rare enough on pure noise over a
 # year of history, small enough to see a 20% step at 8% noise.
 THRESHOLD = 5.0
+NOISE_FLOOR = 0.01
 
 
 class Shift(NamedTuple):
@@ -34,6 +36,9 @@ def level_shifts(y: np.ndarray) -> tuple[Shift, ...]:
         return ()
     z = y - _weekday_profile(y)
     sigma = 1.4826 * float(np.median(np.abs(np.diff(z) - np.median(np.diff(z))))) / np.sqrt(2)
+    # Spend that repeats to the cent has no noise to measure jumps against; a 1% wobble is
+    # below anything worth calling a shift.
+    sigma = max(sigma, NOISE_FLOOR * float(np.mean(np.abs(y))))
     if sigma <= 0:
         return ()
     before = np.median(sliding_window_view(z, WINDOW), axis=1)  # before[i]: z[i:i+W]
@@ -44,24 +49,42 @@ def level_shifts(y: np.ndarray) -> tuple[Shift, ...]:
     widths = np.minimum(WINDOW, n - s)
     noise = 1.2533 * sigma * np.sqrt(1 / WINDOW + 1 / widths)
     excess = jump - np.median(jump)
-    return tuple(Shift(int(s[i]), float(excess[i])) for i in _peaks(np.abs(excess / noise)))
+    clean = _despiked(z, sigma)
+    shifts = []
+    for run in _runs(np.abs(excess / noise) > THRESHOLD):
+        day = _sharpest(clean, s[run])
+        shifts.append(Shift(day, float(excess[run][s[run] == day][0])))
+    return tuple(shifts)
+
+
+def _despiked(z: np.ndarray, sigma: float) -> np.ndarray:
+    local = np.median(sliding_window_view(np.pad(z, 3, mode="edge"), SEASON), axis=1)
+    return np.where(np.abs(z - local) > THRESHOLD * sigma, local, z)
+
+
+def _sharpest(z: np.ndarray, days: np.ndarray) -> int:
+    """The day in `days` with the biggest step between the weeks either side of it.
+
+    Fortnight medians stay level for a week around a shift; week means pinpoint it."""
+    steps = [abs(np.mean(z[d : d + SEASON]) - np.mean(z[d - SEASON : d])) for d in days]
+    return int(days[int(np.argmax(steps))])
 
 
 def _weekday_profile(y: np.ndarray) -> np.ndarray:
     t = np.arange(len(y))
-    local = np.median(sliding_window_view(np.pad(y, 3, mode="edge"), 7), axis=1)
-    profile = np.array([np.median((y - local)[t % 7 == r]) for r in range(7)])
-    return profile[t % 7]
+    local = np.median(sliding_window_view(np.pad(y, 3, mode="edge"), SEASON), axis=1)
+    profile = np.array([np.median((y - local)[t % SEASON == r]) for r in range(SEASON)])
+    return profile[t % SEASON]
 
 
-def _peaks(score: np.ndarray) -> list[int]:
-    """The highest point of each run above the threshold."""
-    peaks: list[int] = []
+def _runs(above: np.ndarray) -> list[slice]:
+    """Each stretch of consecutive True values."""
+    runs = []
     start = None
-    for i, above in enumerate(np.append(score > THRESHOLD, False)):
-        if above and start is None:
+    for i, value in enumerate(np.append(above, False)):
+        if value and start is None:
             start = i
-        elif not above and start is not None:
-            peaks.append(start + int(np.argmax(score[start:i])))
+        elif not value and start is not None:
+            runs.append(slice(start, i))
             start = None
-    return peaks
+    return runs
