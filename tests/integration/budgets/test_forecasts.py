@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from decimal import Decimal
 
 import grpc
 import pytest
@@ -125,3 +126,19 @@ async def test_bad_forecast_request_is_invalid_argument_naming_the_field(
         await tenant.stubs().forecasts.GetForecast(pb.GetForecastRequest(**request_fields))
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert error_info(caught.value).metadata["field"] == field
+
+
+async def test_a_charge_on_the_1st_of_each_month_is_forecast_on_the_next_1st(tenant):
+    history = days(date(2025, 1, 1), 171)  # through 2025-06-20
+    costs = [(d, "Compute", "", seasonal(d, 0)) for d in history] + [
+        (d, "Support", "", "5000") for d in history if d.day == 1
+    ]
+    await tenant.send(46, (history[0], history[-1]), costs)
+    answer = await tenant.stubs().forecasts.GetForecast(
+        pb.GetForecastRequest(days=30, as_of_date="2025-06-20")
+    )
+    [usd] = answer.forecasts
+    amounts = {p.date: Decimal(p.amount.amount) for p in usd.daily}
+    july_1st = amounts.pop("2025-07-01")
+    assert Decimal(4800) < july_1st < Decimal(5400)
+    assert max(amounts.values()) < Decimal(300)
