@@ -24,7 +24,15 @@ OVERVIEW = f"""{DAYS_COUNTED}
 FORECAST = f"""{DAYS_COUNTED} The as-of date is today.
 
 History runs to the last day counted; the first day forecast (`period.from`) is the day
-after it, and `forecast_days` days are forecast from there."""
+after it, and `forecast_days` days are forecast from there.
+
+- `method`: `seasonal` from 14 days of history (up to the last 180): of several models
+  (same weekday last week; weekday profiles with or without a trend, on all history or the
+  last 8 weeks, with the level shifts found in it; monthly steps and charges on the 1st),
+  the one that best forecast the history's own last weeks from earlier cut-offs.
+  `run_rate` under 14 days, or when every day cost the same: the mean of the last 7 days.
+- `lower`/`upper` and `confidence_interval`: sized so that the requested share of the
+  errors that model made on those last weeks would fall inside."""
 
 BUDGET_STATUS = f"""{DAYS_COUNTED} The as-of date is `as_of_date`, else today.
 
