@@ -27,7 +27,8 @@ class Run:
 
     @property
     def error(self) -> np.ndarray:
-        return self.mean - self.actual
+        error: np.ndarray = self.mean - self.actual
+        return error
 
 
 def cuts(length: int, horizon: int, count: int, min_history: int) -> list[int]:

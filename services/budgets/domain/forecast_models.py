@@ -47,7 +47,8 @@ class Calendar:
     def firsts(self, start: int, stop: int) -> np.ndarray:
         """1.0 for the 1st of a month among days start..stop-1, else 0.0."""
         days = _days(self.first_day, start, stop)
-        return (days == days.astype("datetime64[M]").astype("datetime64[D]")).astype(float)
+        firsts: np.ndarray = days == days.astype("datetime64[M]").astype("datetime64[D]")
+        return firsts.astype(float)
 
 
 def _days(first_day: date, start: int, stop: int) -> np.ndarray:
@@ -163,7 +164,8 @@ def _total_sd(independent: np.ndarray, sd: np.ndarray) -> np.ndarray:
     """The sd of running totals, between independent days and days that all err alike: real
     errors share part of their cause (a level a little off, a shift still to come), so they
     add up faster than independent ones, though not in lockstep."""
-    return np.sqrt(independent * np.cumsum(sd))
+    total: np.ndarray = np.sqrt(independent * np.cumsum(sd))
+    return total
 
 
 def _solve(x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
