@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from services.budgets import api, consumers
+from services.budgets import consumers
+from services.budgets.api import servicers
 from services.budgets.handlers import Deps, utc_today
 from services.common.server import Runtime, ServiceDefinition
 
@@ -17,5 +18,8 @@ def definition(today: Callable[[], date] = utc_today) -> ServiceDefinition[Deps]
         return Deps(runtime.db, runtime.signing_key, today, lambda: runtime.channel("ingest"))
 
     return ServiceDefinition(
-        name="budgets", deps=deps, register=api.register, subscriptions=consumers.subscriptions
+        name="budgets",
+        deps=deps,
+        register=servicers.register,
+        subscriptions=consumers.subscriptions,
     )

@@ -8,7 +8,7 @@ from costgrid.budgets.v1 import events_pb2
 from costgrid.budgets.v1 import service_pb2 as pb
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.budgets import convert
+from services.budgets.api import convert
 from services.budgets.domain.budget import Budget, exists_in
 from services.budgets.domain.forecast import MAX_HISTORY_DAYS
 from services.budgets.domain.periods import period_of, previous_period

@@ -11,7 +11,7 @@ from decimal import Decimal
 from costgrid.budgets.v1 import events_pb2
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.budgets import convert
+from services.budgets.api import convert
 from services.budgets.domain.anomaly import (
     MIN_HISTORY_DAYS,
     WINDOW_DAYS,

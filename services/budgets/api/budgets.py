@@ -5,7 +5,7 @@ from __future__ import annotations
 from costgrid.budgets.v1 import service_pb2 as pb
 from costgrid.budgets.v1 import service_pb2_grpc as grpc_budgets
 
-from services.budgets import convert, parse
+from services.budgets.api import convert, parse
 from services.budgets.handlers import Deps
 from services.budgets.handlers import budgets as handlers
 from services.budgets.handlers.budgets import Standing

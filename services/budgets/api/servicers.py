@@ -8,8 +8,8 @@ import grpc
 from costgrid.budgets.v1 import service_pb2 as pb
 from costgrid.budgets.v1 import service_pb2_grpc as grpc_budgets
 
-from services.budgets.api_budgets import BudgetApi
-from services.budgets.api_insights import AnomalyApi, ForecastApi
+from services.budgets.api.budgets import BudgetApi
+from services.budgets.api.insights import AnomalyApi, ForecastApi
 from services.budgets.handlers import Deps
 from services.common.server import service_name
 

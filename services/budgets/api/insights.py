@@ -7,7 +7,7 @@ from datetime import timedelta
 from costgrid.budgets.v1 import service_pb2 as pb
 from costgrid.budgets.v1 import service_pb2_grpc as grpc_budgets
 
-from services.budgets import convert, parse
+from services.budgets.api import convert, parse
 from services.budgets.domain.periods import parse_day
 from services.budgets.handlers import Deps, anomalies, forecasts
 from services.common.dates import optional_date

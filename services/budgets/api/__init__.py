@@ -1,0 +1,1 @@
+"""The budgets service's gRPC face: servicers and proto <-> domain conversion, nothing else."""
