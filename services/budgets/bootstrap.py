@@ -7,7 +7,7 @@ from datetime import date
 
 from services.budgets import consumers
 from services.budgets.api import servicers
-from services.budgets.handlers import Deps, utc_today
+from services.budgets.deps import Deps, utc_today
 from services.common.server import Runtime, ServiceDefinition
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.budgets.handlers import Deps
+from services.budgets.deps import Deps
 from services.budgets.handlers.accounts import on_account_deleted
 from services.budgets.handlers.costs import on_costs_updated
 from services.common.inbox import Event, Subscription

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from services.budgets.deps import Deps
 from services.budgets.domain.budget import BudgetSpec, Scope
 from services.budgets.domain.periods import PeriodKind
-from services.budgets.handlers import Deps
 from services.budgets.handlers import budgets as handlers
 from services.common.caller import reset_caller, set_caller, system_caller
 from services.common.db import Database

@@ -6,7 +6,7 @@ from costgrid.budgets.v1 import service_pb2 as pb
 from costgrid.budgets.v1 import service_pb2_grpc as grpc_budgets
 
 from services.budgets.api import convert, parse
-from services.budgets.handlers import Deps
+from services.budgets.deps import Deps
 from services.budgets.handlers import budgets as handlers
 from services.budgets.handlers.budgets import Standing
 from services.common.dates import optional_date

@@ -8,8 +8,9 @@ from costgrid.budgets.v1 import service_pb2 as pb
 from costgrid.budgets.v1 import service_pb2_grpc as grpc_budgets
 
 from services.budgets.api import convert, parse
+from services.budgets.deps import Deps
 from services.budgets.domain.periods import parse_day
-from services.budgets.handlers import Deps, anomalies, forecasts
+from services.budgets.handlers import anomalies, forecasts
 from services.common.dates import optional_date
 from services.common.pagination import decode_token, encode_token, page_size
 from services.common.servicer import Ctx

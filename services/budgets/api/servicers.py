@@ -10,7 +10,7 @@ from costgrid.budgets.v1 import service_pb2_grpc as grpc_budgets
 
 from services.budgets.api.budgets import BudgetApi
 from services.budgets.api.insights import AnomalyApi, ForecastApi
-from services.budgets.handlers import Deps
+from services.budgets.deps import Deps
 from services.common.server import service_name
 
 

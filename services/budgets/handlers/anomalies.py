@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from services.budgets.deps import Deps
 from services.budgets.domain.anomaly import Thresholds
-from services.budgets.handlers import Deps
 from services.budgets.repository import anomalies as repo
 from services.budgets.repository.anomalies import DISMISSED, AnomalyRow
 from services.common.caller import current_caller, require_role

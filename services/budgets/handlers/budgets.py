@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from services.budgets.deps import Deps
 from services.budgets.domain.budget import Budget, BudgetSpec
 from services.budgets.domain.status import Status
-from services.budgets.handlers import Deps
 from services.budgets.handlers.alerts import evaluate, status_of
 from services.budgets.repository import budgets as repo
 from services.budgets.repository import costs as costs_repo

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from services.budgets.deps import Deps
 from services.budgets.domain.forecast import MAX_HISTORY_DAYS, Forecast, forecast
 from services.budgets.domain.periods import days
-from services.budgets.handlers import Deps
 from services.budgets.repository import costs
 from services.common.caller import current_caller
 from services.common.cost_days import last_day_counted

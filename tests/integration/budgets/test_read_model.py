@@ -11,7 +11,7 @@ from costgrid.common.v1 import money_pb2
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from services.budgets.consumers import DURABLE, subscriptions
-from services.budgets.handlers import Deps
+from services.budgets.deps import Deps
 from services.common.inbox import InboxConsumer
 from services.common.messaging import COSTS_UPDATED
 from tests.support.budgets_events import days
