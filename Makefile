@@ -42,9 +42,9 @@ bench: $(STAMP)  ## benchmarks; figures are ratios against a raw baseline measur
 	$(PY) -m bench
 
 lint: $(STAMP)
-	$(PY) -m ruff check services tools tests bench
-	$(PY) -m ruff format --check services tools tests bench
-	$(PY) -m mypy services tools
+	$(PY) -m ruff check services tools tests bench demo
+	$(PY) -m ruff format --check services tools tests bench demo
+	$(PY) -m mypy services tools demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,7 +2,7 @@
 
 from sqlalchemy import text
 
-from services.budgets import demo
+from demo import budgets as demo
 from services.common.server import prepare_database
 
 
