@@ -265,7 +265,9 @@ def _stop_postgres(state_dir: Path) -> None:
     bindir = _choose_bindir(data)
     if _pg_running_port(bindir, data, log) is None:
         return
-    if _pg_cmd(bindir, ["pg_ctl", "stop", "-D", str(data), "-m", "fast", "-w"], data, log):
+    if _pg_cmd(
+        bindir, ["pg_ctl", "stop", "-D", str(data), "-m", "fast", "-w", "-t", "180"], data, log
+    ):
         raise DevstackError(f"PostgreSQL in {data} did not stop\n{_log_tail(log)}")
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import make_url
 
-from services.common.settings import SERVICES
+from services.common.settings import SERVICES, Settings
 from tests.e2e.test_suite_processes import _free_port
 from tests.support.infra import ROOT, drop_run_database
 
@@ -29,14 +29,17 @@ TOKEN = "cg_test_make_run_token"
 async def own_settings(settings):
     """A database and namespace of its own: the demo seeds the "default" organization."""
     run = uuid.uuid4().hex[:8]
-    mine = settings.model_copy(
-        update={
+    # Built anew, not model_copy: the role prefix is cached from the namespace.
+    mine = Settings(
+        **{
+            **settings.model_dump(),
             "database_url": make_url(settings.database_url)
             .set(database=f"costgrid_makerun_{run}")
             .render_as_string(False),
             "namespace": f"m{run}",
         }
     )
+    assert mine.role_prefix != settings.role_prefix
     yield mine
     await drop_run_database(mine)
 

@@ -94,7 +94,7 @@ async def _anomaly(stack: Stack, admin: httpx.AsyncClient, account_id: int) -> i
 
     async def listed() -> Any:
         found = await _ok(await admin.get("/api/v1/costs/anomalies", params={"days": 60}))
-        return found["anomalies"][0]["id"] if found["anomalies"] else None
+        return found["data"][0]["id"] if found["data"] else None
 
     return int(await _wait_for("the anomaly", listed))
 
