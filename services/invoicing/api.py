@@ -15,7 +15,7 @@ from services.common.server import service_name
 from services.common.servicer import Ctx
 from services.invoicing import convert, handlers, handlers_documents, handlers_generate
 from services.invoicing import handlers_settings as settings_handlers
-from services.invoicing.config import Deps
+from services.invoicing.deps import Deps
 from services.invoicing.repository import ListFilter
 
 PERIOD_FIELDS = ("period_year", "period_month")

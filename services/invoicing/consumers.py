@@ -18,7 +18,7 @@ from services.common.logging import get_logger
 from services.common.messaging import PERIOD_CLOSED
 from services.common.money import parse_currency, parse_decimal
 from services.invoicing import consumers_accounts, events, repository
-from services.invoicing.config import Deps
+from services.invoicing.deps import Deps
 from services.invoicing.domain.metering import StatementLine, statement_lines
 from services.invoicing.domain.model import (
     DEFAULT_PAYMENT_TERMS_DAYS,

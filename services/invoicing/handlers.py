@@ -11,7 +11,7 @@ from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.money import minor_units
 from services.common.pagination import decode_token, encode_token, page_size
 from services.invoicing import removal, repository
-from services.invoicing.config import Deps
+from services.invoicing.deps import Deps
 from services.invoicing.domain.model import Invoice, Status
 from services.invoicing.repository import ListFilter
 

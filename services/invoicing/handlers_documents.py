@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from services.common.caller import current_caller
 from services.common.errors import InvalidArgument
 from services.invoicing import repository_settings
-from services.invoicing.config import Deps
+from services.invoicing.deps import Deps
 from services.invoicing.documents.csv_document import render_csv
 from services.invoicing.documents.formatting import filename
 from services.invoicing.documents.pdf_document import render_pdf

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.caller import require_role
 from services.invoicing import events, repository, repository_settings
-from services.invoicing.config import Deps
+from services.invoicing.deps import Deps
 from services.invoicing.domain.generation import (
     Action,
     Computed,
@@ -83,7 +83,7 @@ async def generate_historical(deps: Deps) -> Report:
     which), up to the configured limit of months back."""
     org_id = require_role("member").org_id
     today = deps.today()
-    limit = deps.config.historical_months
+    limit = deps.settings.invoicing_historical_months
     report = Report()
     for account in await deps.ingest.active_accounts():
         first = await deps.ingest.sum_costs(account.id, *month_range(today.year, today.month))

@@ -8,7 +8,7 @@ from services.common.caller import current_caller, require_role
 from services.common.errors import InvalidArgument
 from services.common.names import check_name, optional_name
 from services.invoicing import repository_settings
-from services.invoicing.config import Deps
+from services.invoicing.deps import Deps
 from services.invoicing.domain.model import (
     DEFAULT_PAYMENT_TERMS_DAYS,
     BillingSettings,

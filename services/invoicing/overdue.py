@@ -10,7 +10,7 @@ import asyncio
 
 from services.common.logging import get_logger
 from services.invoicing import events, repository
-from services.invoicing.config import Deps
+from services.invoicing.deps import Deps
 from services.invoicing.domain.model import Status
 
 log = get_logger(__name__)
@@ -22,7 +22,7 @@ async def mark_overdue(deps: Deps) -> int:
     while True:
         async with deps.db.transaction() as session:
             batch = await repository.claim_past_due(
-                session, deps.today(), deps.config.overdue_batch
+                session, deps.today(), deps.settings.invoicing_overdue_batch
             )
             for invoice in batch:
                 await repository.set_status(
@@ -31,7 +31,7 @@ async def mark_overdue(deps: Deps) -> int:
                 invoice.status = Status.OVERDUE
                 await events.invoice_overdue(session, invoice, deps.now())
         turned += len(batch)
-        if len(batch) < deps.config.overdue_batch:
+        if len(batch) < deps.settings.invoicing_overdue_batch:
             return turned
 
 
@@ -48,7 +48,9 @@ def overdue_loop(deps: Deps):  # type: ignore[no-untyped-def]
                     "invoices.overdue_check_failed", error=str(exc) or type(exc).__name__
                 )
             try:
-                await asyncio.wait_for(stop.wait(), timeout=deps.config.overdue_interval_seconds)
+                await asyncio.wait_for(
+                    stop.wait(), timeout=deps.settings.invoicing_overdue_interval_seconds
+                )
             except TimeoutError:
                 pass
 
