@@ -16,7 +16,7 @@ from services.common.servicer import Ctx
 from services.invoicing import convert, handlers, handlers_documents, handlers_generate
 from services.invoicing import handlers_settings as settings_handlers
 from services.invoicing.deps import Deps
-from services.invoicing.repository import ListFilter
+from services.invoicing.repository.invoices import ListFilter
 
 PERIOD_FIELDS = ("period_year", "period_month")
 _FORMATS = {pb.DOCUMENT_FORMAT_PDF: "pdf", pb.DOCUMENT_FORMAT_CSV: "csv"}

@@ -17,7 +17,7 @@ from services.common.inbox import Event, Subscription
 from services.common.logging import get_logger
 from services.common.messaging import PERIOD_CLOSED
 from services.common.money import parse_currency, parse_decimal
-from services.invoicing import consumers_accounts, events, repository
+from services.invoicing import consumers_accounts, events
 from services.invoicing.deps import Deps
 from services.invoicing.domain.metering import StatementLine, statement_lines
 from services.invoicing.domain.model import (
@@ -30,6 +30,7 @@ from services.invoicing.domain.model import (
 from services.invoicing.domain.periods import month_range
 from services.invoicing.domain.pricing import total
 from services.invoicing.issuing import issue
+from services.invoicing.repository import invoices as repo
 
 log = get_logger(__name__)
 DURABLE = "invoicing-period-closed"
@@ -63,13 +64,13 @@ def period_closed_handler(deps: Deps):  # type: ignore[no-untyped-def]
         closed = event.parse(metering_events.PeriodClosed)
         org_id = closed.org_id or event.org_id
         statement = closed.statement
-        if await repository.find_by_statement(session, org_id, statement.id) is not None:
+        if await repo.find_by_statement(session, org_id, statement.id) is not None:
             log.info("invoices.statement_already_invoiced", statement_id=statement.id)
             return
         year, month = (int(part) for part in statement.period.split("-"))
         currency = parse_currency(statement.currency_code, "statement.currency_code")
         lines = statement_lines(_lines(statement), currency)
-        sequence = await repository.lock_counter(session, org_id, year) + 1
+        sequence = await repo.lock_counter(session, org_id, year) + 1
         start, end = month_range(year, month)
         invoice = Invoice(
             id=0,
@@ -95,8 +96,8 @@ def period_closed_handler(deps: Deps):  # type: ignore[no-untyped-def]
             else deps.today()
         )
         issue(invoice, Status.PENDING, issued_on, DEFAULT_PAYMENT_TERMS_DAYS)
-        invoice.id = await repository.insert(session, invoice, sequence, statement.id)
-        await repository.set_counter(session, org_id, year, sequence)
+        invoice.id = await repo.insert(session, invoice, sequence, statement.id)
+        await repo.set_counter(session, org_id, year, sequence)
         await events.invoice_issued(session, invoice, deps.now())
 
     return handle

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.inbox import Event, Subscription
 from services.common.logging import get_logger
 from services.common.messaging import ACCOUNT_DELETED
-from services.invoicing import removal, repository
+from services.invoicing import removal
+from services.invoicing.repository import invoices as repo
 
 log = get_logger(__name__)
 DURABLE = "invoicing-account-deleted"
@@ -19,7 +20,7 @@ DURABLE = "invoicing-account-deleted"
 async def on_account_deleted(session: AsyncSession, event: Event) -> None:
     deleted = event.parse(ingest_events.CloudAccountDeleted)
     org_id = deleted.org_id or event.org_id
-    drafts = await repository.cloud_drafts(session, org_id, deleted.account_id)
+    drafts = await repo.cloud_drafts(session, org_id, deleted.account_id)
     for invoice_id, period_year in drafts:
         await removal.remove(session, org_id, invoice_id, period_year)
     if drafts:
