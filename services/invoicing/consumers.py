@@ -19,6 +19,7 @@ from services.common.messaging import PERIOD_CLOSED
 from services.common.money import parse_currency, parse_decimal
 from services.invoicing import consumers_accounts, events
 from services.invoicing.deps import Deps
+from services.invoicing.domain.issuing import issue
 from services.invoicing.domain.metering import StatementLine, statement_lines
 from services.invoicing.domain.model import (
     DEFAULT_PAYMENT_TERMS_DAYS,
@@ -29,7 +30,6 @@ from services.invoicing.domain.model import (
 )
 from services.invoicing.domain.periods import month_range
 from services.invoicing.domain.pricing import total
-from services.invoicing.issuing import issue
 from services.invoicing.repository import invoices as repo
 
 log = get_logger(__name__)

@@ -23,6 +23,7 @@ from services.invoicing.domain.generation import (
     decide_generate,
     decide_historical,
 )
+from services.invoicing.domain.issuing import issue
 from services.invoicing.domain.model import (
     BillingSettings,
     Invoice,
@@ -38,7 +39,6 @@ from services.invoicing.domain.periods import (
 )
 from services.invoicing.domain.pricing import ServiceCost, cost_invoice_lines, total
 from services.invoicing.ingest_client import Account, CostSummary
-from services.invoicing.issuing import issue
 from services.invoicing.repository import billing_settings as settings_repo
 from services.invoicing.repository import invoices as repo
 
