@@ -7,8 +7,8 @@ from typing import cast
 from services.common.server import Loop, Runtime, ServiceDefinition
 from services.invoicing import api, consumers
 from services.invoicing.deps import Clock, Deps, utc_now
+from services.invoicing.handlers.overdue import overdue_loop
 from services.invoicing.ingest_client import IngestClient
-from services.invoicing.overdue import overdue_loop
 from services.invoicing.settings import InvoicingSettings
 
 

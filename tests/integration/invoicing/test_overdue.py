@@ -9,7 +9,7 @@ from costgrid.invoicing.v1 import service_pb2 as pb
 
 from services.common.messaging import INVOICE_OVERDUE
 from services.invoicing.deps import Deps
-from services.invoicing.overdue import mark_overdue
+from services.invoicing.handlers.overdue import mark_overdue
 from services.invoicing.settings import InvoicingSettings
 from tests.integration.invoicing.conftest import published
 

@@ -10,7 +10,7 @@ from services.invoicing.deps import Deps
 from services.invoicing.documents.csv_document import render_csv
 from services.invoicing.documents.formatting import filename
 from services.invoicing.documents.pdf_document import render_pdf
-from services.invoicing.handlers import get_invoice
+from services.invoicing.handlers.invoices import get_invoice
 from services.invoicing.repository import billing_settings as settings_repo
 
 

@@ -10,9 +10,9 @@ from services.common.caller import current_caller, require_role
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.money import minor_units
 from services.common.pagination import decode_token, encode_token, page_size
-from services.invoicing import removal
 from services.invoicing.deps import Deps
 from services.invoicing.domain.model import Invoice, Status
+from services.invoicing.handlers import removal
 from services.invoicing.repository import invoices as repo
 from services.invoicing.repository.invoices import ListFilter
 

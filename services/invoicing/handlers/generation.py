@@ -14,7 +14,6 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.caller import require_role
-from services.invoicing import events
 from services.invoicing.deps import Deps
 from services.invoicing.domain.generation import (
     Action,
@@ -38,6 +37,7 @@ from services.invoicing.domain.periods import (
     validate_month,
 )
 from services.invoicing.domain.pricing import ServiceCost, cost_invoice_lines, total
+from services.invoicing.handlers import events
 from services.invoicing.ingest_client import Account, CostSummary
 from services.invoicing.repository import billing_settings as settings_repo
 from services.invoicing.repository import invoices as repo

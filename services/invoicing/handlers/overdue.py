@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 
 from services.common.logging import get_logger
-from services.invoicing import events
 from services.invoicing.deps import Deps
 from services.invoicing.domain.model import Status
+from services.invoicing.handlers import events
 from services.invoicing.repository import invoices as repo
 
 log = get_logger(__name__)
