@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import cast
 
 from services.common.server import Loop, Runtime, ServiceDefinition
-from services.invoicing import api, consumers
+from services.invoicing import consumers
+from services.invoicing.api import invoice_service
+from services.invoicing.api.ingest_client import IngestClient
 from services.invoicing.deps import Clock, Deps, utc_now
 from services.invoicing.handlers.overdue import overdue_loop
-from services.invoicing.ingest_client import IngestClient
 from services.invoicing.settings import InvoicingSettings
 
 
@@ -32,7 +33,7 @@ def definition(clock: Clock = utc_now) -> ServiceDefinition[Deps]:
         name="invoicing",
         settings=InvoicingSettings,
         deps=deps,
-        register=api.register,
+        register=invoice_service.register,
         subscriptions=consumers.subscriptions,
         background=background,
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from services.common.db import Database
-from services.invoicing.ingest_client import IngestClient
+from services.invoicing.api.ingest_client import IngestClient
 from services.invoicing.settings import InvoicingSettings
 
 Clock = Callable[[], datetime]

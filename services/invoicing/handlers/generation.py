@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.caller import require_role
+from services.invoicing.api.ingest_client import Account, CostSummary
 from services.invoicing.deps import Deps
 from services.invoicing.domain.generation import (
     Action,
@@ -38,7 +39,6 @@ from services.invoicing.domain.periods import (
 )
 from services.invoicing.domain.pricing import ServiceCost, cost_invoice_lines, total
 from services.invoicing.handlers import events
-from services.invoicing.ingest_client import Account, CostSummary
 from services.invoicing.repository import billing_settings as settings_repo
 from services.invoicing.repository import invoices as repo
 

@@ -13,7 +13,7 @@ from services.common.dates import check_month
 from services.common.errors import InvalidArgument
 from services.common.server import service_name
 from services.common.servicer import Ctx
-from services.invoicing import convert
+from services.invoicing.api import convert
 from services.invoicing.deps import Deps
 from services.invoicing.handlers import billing_settings, documents, generation, invoices
 from services.invoicing.repository.invoices import ListFilter
