@@ -24,7 +24,7 @@ SETTINGS_CLASSES = (
     "services.gateway.settings:GatewaySettings",
     "services.metering.settings:MeteringSettings",
     "services.ingest.config:IngestSettings",
-    "services.invoicing.config:InvoicingConfig",
+    "services.invoicing.settings:InvoicingSettings",
     "services.notifier.config:NotifierConfig",
 )
 

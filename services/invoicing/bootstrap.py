@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from services.common.server import Loop, Runtime, ServiceDefinition
-from services.invoicing import api, consumers
-from services.invoicing.config import Clock, Deps, InvoicingConfig, utc_now
-from services.invoicing.ingest_client import IngestClient
-from services.invoicing.overdue import overdue_loop
+from services.invoicing import consumers
+from services.invoicing.api import invoice_service
+from services.invoicing.api.ingest_client import IngestClient
+from services.invoicing.deps import Clock, Deps, utc_now
+from services.invoicing.handlers.overdue import overdue_loop
+from services.invoicing.settings import InvoicingSettings
 
 
-def definition(
-    config: InvoicingConfig | None = None, clock: Clock = utc_now
-) -> ServiceDefinition[Deps]:
-    """`config` defaults to COSTGRID_INVOICING_* from the environment; `clock` to UTC now."""
-    config = config or InvoicingConfig()
+def definition(clock: Clock = utc_now) -> ServiceDefinition[Deps]:
+    """Settings are COSTGRID_INVOICING_* from the environment (or the InvoicingSettings given
+    to `start`); `clock` defaults to UTC now."""
 
     def deps(runtime: Runtime) -> Deps:
         return Deps(
             db=runtime.db,
             ingest=IngestClient(lambda: runtime.channel("ingest")),
             clock=clock,
-            config=config,
+            settings=cast(InvoicingSettings, runtime.settings),  # the kit built it: `settings=`
             page_secret=runtime.signing_key,
         )
 
@@ -29,8 +31,9 @@ def definition(
 
     return ServiceDefinition(
         name="invoicing",
+        settings=InvoicingSettings,
         deps=deps,
-        register=api.register,
+        register=invoice_service.register,
         subscriptions=consumers.subscriptions,
         background=background,
     )

@@ -16,7 +16,7 @@ from services.common.messaging import Namespace, connect
 from services.common.outbox import EVENT_ORG
 from services.common.server import RunningService, start
 from services.invoicing.bootstrap import definition
-from services.invoicing.config import InvoicingConfig
+from services.invoicing.settings import InvoicingSettings
 from tests.support.grpc_client import channel_as
 from tests.support.ingest_double import IngestData, start_ingest_double
 
@@ -54,14 +54,16 @@ async def ingest(settings, ingest_data) -> AsyncIterator[RunningService]:
 
 
 @pytest.fixture(scope="module")
-def invoicing_config() -> InvoicingConfig:
-    return InvoicingConfig(overdue_interval_seconds=3600, historical_months=12)
+def invoicing_overrides() -> dict[str, object]:
+    return {"invoicing_overdue_interval_seconds": 3600, "invoicing_historical_months": 12}
 
 
 @pytest.fixture(scope="module")
-async def invoicing(settings, ingest, clock, invoicing_config) -> AsyncIterator[RunningService]:
-    service_settings = settings.model_copy(update={"ingest_addr": ingest.address})
-    running = await start(definition(invoicing_config, clock), service_settings)
+async def invoicing(settings, ingest, clock, invoicing_overrides) -> AsyncIterator[RunningService]:
+    service_settings = InvoicingSettings(
+        **{**settings.model_dump(), "ingest_addr": ingest.address, **invoicing_overrides}
+    )
+    running = await start(definition(clock), service_settings)
     yield running
     await running.stop(grace=1)
 

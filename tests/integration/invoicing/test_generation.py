@@ -17,7 +17,6 @@ from services.common.errors_client import error_info
 from services.common.messaging import INVOICE_ISSUED
 from services.common.server import start
 from services.invoicing.bootstrap import definition
-from services.invoicing.config import InvoicingConfig
 from tests.integration.invoicing.conftest import published
 from tests.support.grpc_client import channel_as
 
@@ -213,9 +212,7 @@ async def test_generation_says_unavailable_while_ingest_is_down(settings, clock,
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         dead = f"127.0.0.1:{probe.getsockname()[1]}"
-    running = await start(
-        definition(InvoicingConfig(), clock), settings.model_copy(update={"ingest_addr": dead})
-    )
+    running = await start(definition(clock), settings.model_copy(update={"ingest_addr": dead}))
     try:
         async with channel_as(running.address, settings, Caller(org, "admin", "t")) as channel:
             stub = service_pb2_grpc.InvoiceServiceStub(channel)

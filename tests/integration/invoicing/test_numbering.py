@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from costgrid.invoicing.v1 import service_pb2 as pb
 
-from services.invoicing import repository
+from services.invoicing.repository import invoices as repository
 
 
 async def _all_numbers(api, org):

@@ -8,14 +8,15 @@ from costgrid.invoicing.v1 import events_pb2
 from costgrid.invoicing.v1 import service_pb2 as pb
 
 from services.common.messaging import INVOICE_OVERDUE
-from services.invoicing.config import Deps, InvoicingConfig
-from services.invoicing.overdue import mark_overdue
+from services.invoicing.deps import Deps
+from services.invoicing.handlers.overdue import mark_overdue
+from services.invoicing.settings import InvoicingSettings
 from tests.integration.invoicing.conftest import published
 
 
 @pytest.fixture(scope="module")
-def invoicing_config() -> InvoicingConfig:
-    return InvoicingConfig(overdue_interval_seconds=0.1)
+def invoicing_overrides() -> dict[str, object]:
+    return {"invoicing_overdue_interval_seconds": 0.1}
 
 
 async def _generate(api, ingest_data, org, month, terms=0):
@@ -75,7 +76,8 @@ async def test_replicas_checking_at_once_announce_each_invoice_once(
 ):
     invoices = [await _generate(api, ingest_data, org, month=2) for _ in range(3)]
     clock.now = clock.now + timedelta(days=45)
-    deps = Deps(invoicing.runtime.db, None, clock, InvoicingConfig(overdue_batch=2), b"")  # type: ignore[arg-type]
+    small_batches = InvoicingSettings(invoicing_overdue_batch=2)
+    deps = Deps(invoicing.runtime.db, None, clock, small_batches, b"")  # type: ignore[arg-type]
 
     await asyncio.gather(*(mark_overdue(deps) for _ in range(4)))
 

@@ -13,7 +13,8 @@ from services.common.inbox import InboxConsumer
 from services.common.messaging import EVENTS_STREAM, INVOICE_ISSUED, PERIOD_CLOSED
 from services.common.outbox import EVENT_ORG, EVENT_TYPE, MSG_ID
 from services.invoicing import consumers
-from services.invoicing.config import Deps, InvoicingConfig
+from services.invoicing.deps import Deps
+from services.invoicing.settings import InvoicingSettings
 from tests.integration.invoicing.conftest import published
 
 _STATEMENT_IDS = iter(range(10_000, 20_000))
@@ -127,7 +128,7 @@ async def test_a_redelivered_message_is_applied_only_once(api, invoicing, messag
         ns.subject(PERIOD_CLOSED), durable=durable, stream=ns.stream(EVENTS_STREAM.name)
     )
     runtime = invoicing.runtime
-    deps = Deps(runtime.db, None, datetime.now, InvoicingConfig(), b"")  # type: ignore[arg-type]
+    deps = Deps(runtime.db, None, datetime.now, InvoicingSettings(), b"")  # type: ignore[arg-type]
     inbox = InboxConsumer(runtime.db, runtime.messaging, consumers.subscriptions(deps)[0])
     applied = []
     try:

@@ -14,8 +14,8 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.caller import require_role
-from services.invoicing import events, repository, repository_settings
-from services.invoicing.config import Deps
+from services.invoicing.api.ingest_client import Account, CostSummary
+from services.invoicing.deps import Deps
 from services.invoicing.domain.generation import (
     Action,
     Computed,
@@ -23,6 +23,7 @@ from services.invoicing.domain.generation import (
     decide_generate,
     decide_historical,
 )
+from services.invoicing.domain.issuing import issue
 from services.invoicing.domain.model import (
     BillingSettings,
     Invoice,
@@ -37,8 +38,9 @@ from services.invoicing.domain.periods import (
     validate_month,
 )
 from services.invoicing.domain.pricing import ServiceCost, cost_invoice_lines, total
-from services.invoicing.ingest_client import Account, CostSummary
-from services.invoicing.issuing import issue
+from services.invoicing.handlers import events
+from services.invoicing.repository import billing_settings as settings_repo
+from services.invoicing.repository import invoices as repo
 
 Decide = Callable[[Invoice | None, Computed], Decision]
 
@@ -83,7 +85,7 @@ async def generate_historical(deps: Deps) -> Report:
     which), up to the configured limit of months back."""
     org_id = require_role("member").org_id
     today = deps.today()
-    limit = deps.config.historical_months
+    limit = deps.settings.invoicing_historical_months
     report = Report()
     for account in await deps.ingest.active_accounts():
         first = await deps.ingest.sum_costs(account.id, *month_range(today.year, today.month))
@@ -201,7 +203,7 @@ async def _bill_currency(
     report: Report,
     quiet: bool,
 ) -> None:
-    settings = await repository_settings.billing_settings(session, org_id, account.id)
+    settings = await settings_repo.billing_settings(session, org_id, account.id)
     target = _Target(org_id, account, *period, currency, settings)
     lines = cost_invoice_lines(costs, settings.markup_percent, currency)
     computed = Computed(lines, total(lines))
@@ -215,12 +217,12 @@ async def _bill_currency(
             report.skipped.append(outcome)
         return
     find = (org_id, account.id, *period, currency)
-    existing, last_sequence = await repository.find_cloud(session, *find), None
+    existing, last_sequence = await repo.find_cloud(session, *find), None
     if existing is None:
         # Creation is serialized per org and year by the counter lock; a concurrent run may
         # have created this very invoice while we waited, so look again under the lock.
-        last_sequence = await repository.lock_counter(session, org_id, target.year)
-        existing = await repository.find_cloud(session, *find)
+        last_sequence = await repo.lock_counter(session, org_id, target.year)
+        existing = await repo.find_cloud(session, *find)
     decision = decide(existing, computed)
     if decision.action is Action.SKIP:
         outcome.invoice, outcome.skip_reason = existing, decision.skip_reason
@@ -237,7 +239,7 @@ async def _bill_currency(
         report.updated.append(outcome)
     if decision.issue:
         await events.invoice_issued(session, invoice, deps.now())
-    outcome.invoice = await repository.get(session, org_id, invoice.id)
+    outcome.invoice = await repo.get(session, org_id, invoice.id)
 
 
 async def _create(
@@ -269,8 +271,8 @@ async def _create(
         lines=computed.lines,
     )
     issue(invoice, decision.status, deps.today(), target.settings.payment_terms_days)
-    invoice.id = await repository.insert(session, invoice, sequence)
-    await repository.set_counter(session, target.org_id, target.year, sequence)
+    invoice.id = await repo.insert(session, invoice, sequence)
+    await repo.set_counter(session, target.org_id, target.year, sequence)
     return invoice
 
 
@@ -287,6 +289,6 @@ async def _update(
     invoice.client_name, invoice.client_address = target.client, target.settings.client_address
     if decision.issue:
         issue(invoice, decision.status, deps.today(), target.settings.payment_terms_days)
-    await repository.save(session, invoice)
-    await repository.replace_lines(session, invoice.id, invoice.lines)
+    await repo.save(session, invoice)
+    await repo.replace_lines(session, invoice.id, invoice.lines)
     return invoice

@@ -7,13 +7,13 @@ from decimal import Decimal
 from services.common.caller import current_caller, require_role
 from services.common.errors import InvalidArgument
 from services.common.names import check_name, optional_name
-from services.invoicing import repository_settings
-from services.invoicing.config import Deps
+from services.invoicing.deps import Deps
 from services.invoicing.domain.model import (
     DEFAULT_PAYMENT_TERMS_DAYS,
     BillingSettings,
     IssuerProfile,
 )
+from services.invoicing.repository import billing_settings as settings_repo
 
 MAX_MARKUP_PERCENT = Decimal(1000)
 MAX_TERMS_DAYS = 365
@@ -59,7 +59,7 @@ async def set_billing_settings(deps: Deps, value: BillingSettings) -> BillingSet
     value = normalized_settings(value)
     await deps.ingest.account(value.account_id)  # NOT_FOUND for an account not in this org
     async with deps.db.transaction() as session:
-        await repository_settings.put_billing_settings(session, org_id, value)
+        await settings_repo.put_billing_settings(session, org_id, value)
     return value
 
 
@@ -68,7 +68,7 @@ async def get_billing_settings(deps: Deps, account_id: int) -> BillingSettings:
     _check_account_id(account_id, "account_id")
     await deps.ingest.account(account_id)  # NOT_FOUND for an account not in this org
     async with deps.db.transaction() as session:
-        return await repository_settings.billing_settings(session, org_id, account_id)
+        return await settings_repo.billing_settings(session, org_id, account_id)
 
 
 async def set_issuer_profile(deps: Deps, value: IssuerProfile) -> IssuerProfile:
@@ -86,11 +86,11 @@ async def set_issuer_profile(deps: Deps, value: IssuerProfile) -> IssuerProfile:
         ),
     )
     async with deps.db.transaction() as session:
-        await repository_settings.put_issuer_profile(session, org_id, value)
+        await settings_repo.put_issuer_profile(session, org_id, value)
     return value
 
 
 async def get_issuer_profile(deps: Deps) -> IssuerProfile:
     org_id = current_caller().org_id
     async with deps.db.transaction() as session:
-        return await repository_settings.issuer_profile(session, org_id)
+        return await settings_repo.issuer_profile(session, org_id)

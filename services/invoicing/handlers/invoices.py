@@ -10,10 +10,11 @@ from services.common.caller import current_caller, require_role
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.money import minor_units
 from services.common.pagination import decode_token, encode_token, page_size
-from services.invoicing import removal, repository
-from services.invoicing.config import Deps
+from services.invoicing.deps import Deps
 from services.invoicing.domain.model import Invoice, Status
-from services.invoicing.repository import ListFilter
+from services.invoicing.handlers import removal
+from services.invoicing.repository import invoices as repo
+from services.invoicing.repository.invoices import ListFilter
 
 UPDATABLE = ("amount", "notes")
 MAX_NOTES = 4000
@@ -34,7 +35,7 @@ def _not_found(invoice_id: int) -> NotFound:
 async def get_invoice(deps: Deps, invoice_id: int) -> Invoice:
     org_id = current_caller().org_id
     async with deps.db.transaction() as session:
-        invoice = await repository.get(session, org_id, invoice_id)
+        invoice = await repo.get(session, org_id, invoice_id)
     if invoice is None:
         raise _not_found(invoice_id)
     return invoice
@@ -49,7 +50,7 @@ async def list_invoices(
     key = decode_token(token, deps.page_secret, scope)
     after = int(key[0]) if key else None
     async with deps.db.transaction() as session:
-        rows = await repository.list_page(session, org_id, where, after, size + 1)
+        rows = await repo.list_page(session, org_id, where, after, size + 1)
     page, more = rows[:size], len(rows) > size
     next_token = encode_token([page[-1].id], deps.page_secret, scope) if more else ""
     return page, next_token
@@ -59,7 +60,7 @@ async def update_invoice(deps: Deps, invoice_id: int, changes: InvoiceChanges) -
     org_id = require_role("member").org_id
     _validate_paths(changes.paths)
     async with deps.db.transaction() as session:
-        invoice = await repository.get(session, org_id, invoice_id, lock=True)
+        invoice = await repo.get(session, org_id, invoice_id, lock=True)
         if invoice is None:
             raise _not_found(invoice_id)
         if "amount" in changes.paths:
@@ -69,10 +70,10 @@ async def update_invoice(deps: Deps, invoice_id: int, changes: InvoiceChanges) -
             if len(changes.notes) > MAX_NOTES:
                 raise InvalidArgument("invoice.notes", f"must be at most {MAX_NOTES} characters")
             invoice.notes = changes.notes
-        await repository.save(session, invoice)
+        await repo.save(session, invoice)
         if "amount" in changes.paths:
-            await repository.replace_lines(session, invoice.id, invoice.lines)
-        return await repository.get(session, org_id, invoice_id)  # type: ignore[return-value]
+            await repo.replace_lines(session, invoice.id, invoice.lines)
+        return await repo.get(session, org_id, invoice_id)  # type: ignore[return-value]
 
 
 def _validate_paths(paths: tuple[str, ...]) -> None:
@@ -113,7 +114,7 @@ async def mark_paid(deps: Deps, invoice_id: int, paid_at: datetime | None) -> In
     if paid_at is not None and paid_at > now:
         raise InvalidArgument("paid_time", "must not be in the future")
     async with deps.db.transaction() as session:
-        invoice = await repository.get(session, org_id, invoice_id, lock=True)
+        invoice = await repo.get(session, org_id, invoice_id, lock=True)
         if invoice is None:
             raise _not_found(invoice_id)
         if invoice.status is Status.DRAFT:
@@ -122,8 +123,8 @@ async def mark_paid(deps: Deps, invoice_id: int, paid_at: datetime | None) -> In
                 reason="INVOICE_NOT_ISSUED",
             )
         if invoice.status is not Status.PAID:
-            await repository.set_status(session, org_id, invoice_id, Status.PAID, paid_at or now)
-        return await repository.get(session, org_id, invoice_id)  # type: ignore[return-value]
+            await repo.set_status(session, org_id, invoice_id, Status.PAID, paid_at or now)
+        return await repo.get(session, org_id, invoice_id)  # type: ignore[return-value]
 
 
 async def delete_invoice(deps: Deps, invoice_id: int) -> None:
@@ -131,7 +132,7 @@ async def delete_invoice(deps: Deps, invoice_id: int) -> None:
     sequence, so a mistaken generation leaves no gap; an older number stays unused."""
     org_id = require_role("admin").org_id
     async with deps.db.transaction() as session:
-        invoice = await repository.get(session, org_id, invoice_id)
+        invoice = await repo.get(session, org_id, invoice_id)
         if invoice is None:
             raise _not_found(invoice_id)
         if not await removal.remove(session, org_id, invoice_id, invoice.period_year):

@@ -13,10 +13,10 @@ from services.common.dates import check_month
 from services.common.errors import InvalidArgument
 from services.common.server import service_name
 from services.common.servicer import Ctx
-from services.invoicing import convert, handlers, handlers_documents, handlers_generate
-from services.invoicing import handlers_settings as settings_handlers
-from services.invoicing.config import Deps
-from services.invoicing.repository import ListFilter
+from services.invoicing.api import convert
+from services.invoicing.deps import Deps
+from services.invoicing.handlers import billing_settings, documents, generation, invoices
+from services.invoicing.repository.invoices import ListFilter
 
 PERIOD_FIELDS = ("period_year", "period_month")
 _FORMATS = {pb.DOCUMENT_FORMAT_PDF: "pdf", pb.DOCUMENT_FORMAT_CSV: "csv"}
@@ -35,7 +35,7 @@ class InvoiceApi(grpc_invoicing.InvoiceServiceServicer):
     async def GenerateInvoices(
         self, request: pb.GenerateInvoicesRequest, context: Ctx
     ) -> pb.GenerateInvoicesResponse:
-        report = await handlers_generate.generate_invoices(
+        report = await generation.generate_invoices(
             self._deps, request.year, request.month, request.overwrite
         )
         return pb.GenerateInvoicesResponse(**convert.report_fields(report))
@@ -43,14 +43,14 @@ class InvoiceApi(grpc_invoicing.InvoiceServiceServicer):
     async def GenerateHistoricalInvoices(
         self, request: pb.GenerateHistoricalInvoicesRequest, context: Ctx
     ) -> pb.GenerateHistoricalInvoicesResponse:
-        report = await handlers_generate.generate_historical(self._deps)
+        report = await generation.generate_historical(self._deps)
         return pb.GenerateHistoricalInvoicesResponse(**convert.report_fields(report))
 
     async def GetInvoice(
         self, request: pb.GetInvoiceRequest, context: Ctx
     ) -> pb.GetInvoiceResponse:
         invoice_id = _positive(request.invoice_id, "invoice_id")
-        invoice = await handlers.get_invoice(self._deps, invoice_id)
+        invoice = await invoices.get_invoice(self._deps, invoice_id)
         return pb.GetInvoiceResponse(invoice=convert.invoice_pb(invoice))
 
     async def ListInvoices(
@@ -68,7 +68,7 @@ class InvoiceApi(grpc_invoicing.InvoiceServiceServicer):
             period_year=request.period_year,
             period_month=request.period_month,
         )
-        page, token = await handlers.list_invoices(
+        page, token = await invoices.list_invoices(
             self._deps, where, request.page_size, request.page_token
         )
         return pb.ListInvoicesResponse(
@@ -83,8 +83,8 @@ class InvoiceApi(grpc_invoicing.InvoiceServiceServicer):
         amount, currency = (
             convert.amount_from_pb(request.invoice.amount) if "amount" in paths else (None, "")
         )
-        changes = handlers.InvoiceChanges(paths, amount, currency, request.invoice.notes)
-        invoice = await handlers.update_invoice(self._deps, invoice_id, changes)
+        changes = invoices.InvoiceChanges(paths, amount, currency, request.invoice.notes)
+        invoice = await invoices.update_invoice(self._deps, invoice_id, changes)
         return pb.UpdateInvoiceResponse(invoice=convert.invoice_pb(invoice))
 
     async def MarkInvoicePaid(
@@ -94,20 +94,20 @@ class InvoiceApi(grpc_invoicing.InvoiceServiceServicer):
         paid_at = (
             request.paid_time.ToDatetime(tzinfo=UTC) if request.HasField("paid_time") else None
         )
-        invoice = await handlers.mark_paid(self._deps, invoice_id, paid_at)
+        invoice = await invoices.mark_paid(self._deps, invoice_id, paid_at)
         return pb.MarkInvoicePaidResponse(invoice=convert.invoice_pb(invoice))
 
     async def DeleteInvoice(
         self, request: pb.DeleteInvoiceRequest, context: Ctx
     ) -> pb.DeleteInvoiceResponse:
-        await handlers.delete_invoice(self._deps, _positive(request.invoice_id, "invoice_id"))
+        await invoices.delete_invoice(self._deps, _positive(request.invoice_id, "invoice_id"))
         return pb.DeleteInvoiceResponse()
 
     async def GetInvoiceDocument(
         self, request: pb.GetInvoiceDocumentRequest, context: Ctx
     ) -> pb.GetInvoiceDocumentResponse:
         invoice_id = _positive(request.invoice_id, "invoice_id")
-        document = await handlers_documents.invoice_document(
+        document = await documents.invoice_document(
             self._deps, invoice_id, _FORMATS.get(request.format, "")
         )
         return pb.GetInvoiceDocumentResponse(
@@ -120,26 +120,26 @@ class InvoiceApi(grpc_invoicing.InvoiceServiceServicer):
         self, request: pb.SetAccountBillingSettingsRequest, context: Ctx
     ) -> pb.SetAccountBillingSettingsResponse:
         value = convert.settings_from_pb(request.settings)
-        saved = await settings_handlers.set_billing_settings(self._deps, value)
+        saved = await billing_settings.set_billing_settings(self._deps, value)
         return pb.SetAccountBillingSettingsResponse(settings=convert.settings_pb(saved))
 
     async def GetAccountBillingSettings(
         self, request: pb.GetAccountBillingSettingsRequest, context: Ctx
     ) -> pb.GetAccountBillingSettingsResponse:
-        value = await settings_handlers.get_billing_settings(self._deps, request.account_id)
+        value = await billing_settings.get_billing_settings(self._deps, request.account_id)
         return pb.GetAccountBillingSettingsResponse(settings=convert.settings_pb(value))
 
     async def SetIssuerProfile(
         self, request: pb.SetIssuerProfileRequest, context: Ctx
     ) -> pb.SetIssuerProfileResponse:
         value = convert.profile_from_pb(request.profile)
-        saved = await settings_handlers.set_issuer_profile(self._deps, value)
+        saved = await billing_settings.set_issuer_profile(self._deps, value)
         return pb.SetIssuerProfileResponse(profile=convert.profile_pb(saved))
 
     async def GetIssuerProfile(
         self, request: pb.GetIssuerProfileRequest, context: Ctx
     ) -> pb.GetIssuerProfileResponse:
-        profile = await settings_handlers.get_issuer_profile(self._deps)
+        profile = await billing_settings.get_issuer_profile(self._deps)
         return pb.GetIssuerProfileResponse(profile=convert.profile_pb(profile))
 
 

@@ -19,7 +19,7 @@ from services.invoicing.domain.model import (
     SkipReason,
     Status,
 )
-from services.invoicing.handlers_generate import Outcome, Report
+from services.invoicing.handlers.generation import Outcome, Report
 
 
 def _optional_decimal(value: Decimal | None) -> str:

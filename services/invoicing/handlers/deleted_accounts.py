@@ -7,19 +7,18 @@ from __future__ import annotations
 from costgrid.ingest.v1 import events_pb2 as ingest_events
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.common.inbox import Event, Subscription
+from services.common.inbox import Event
 from services.common.logging import get_logger
-from services.common.messaging import ACCOUNT_DELETED
-from services.invoicing import removal, repository
+from services.invoicing.handlers import removal
+from services.invoicing.repository import invoices as repo
 
 log = get_logger(__name__)
-DURABLE = "invoicing-account-deleted"
 
 
 async def on_account_deleted(session: AsyncSession, event: Event) -> None:
     deleted = event.parse(ingest_events.CloudAccountDeleted)
     org_id = deleted.org_id or event.org_id
-    drafts = await repository.cloud_drafts(session, org_id, deleted.account_id)
+    drafts = await repo.cloud_drafts(session, org_id, deleted.account_id)
     for invoice_id, period_year in drafts:
         await removal.remove(session, org_id, invoice_id, period_year)
     if drafts:
@@ -28,7 +27,3 @@ async def on_account_deleted(session: AsyncSession, event: Event) -> None:
             account_id=deleted.account_id,
             invoices=[invoice_id for invoice_id, _ in drafts],
         )
-
-
-def subscriptions() -> list[Subscription]:
-    return [Subscription(DURABLE, ACCOUNT_DELETED, on_account_deleted)]

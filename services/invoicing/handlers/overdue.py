@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 
 from services.common.logging import get_logger
-from services.invoicing import events, repository
-from services.invoicing.config import Deps
+from services.invoicing.deps import Deps
 from services.invoicing.domain.model import Status
+from services.invoicing.handlers import events
+from services.invoicing.repository import invoices as repo
 
 log = get_logger(__name__)
 
@@ -21,17 +22,15 @@ async def mark_overdue(deps: Deps) -> int:
     turned = 0
     while True:
         async with deps.db.transaction() as session:
-            batch = await repository.claim_past_due(
-                session, deps.today(), deps.config.overdue_batch
+            batch = await repo.claim_past_due(
+                session, deps.today(), deps.settings.invoicing_overdue_batch
             )
             for invoice in batch:
-                await repository.set_status(
-                    session, invoice.org_id, invoice.id, Status.OVERDUE, None
-                )
+                await repo.set_status(session, invoice.org_id, invoice.id, Status.OVERDUE, None)
                 invoice.status = Status.OVERDUE
                 await events.invoice_overdue(session, invoice, deps.now())
         turned += len(batch)
-        if len(batch) < deps.config.overdue_batch:
+        if len(batch) < deps.settings.invoicing_overdue_batch:
             return turned
 
 
@@ -48,7 +47,9 @@ def overdue_loop(deps: Deps):  # type: ignore[no-untyped-def]
                     "invoices.overdue_check_failed", error=str(exc) or type(exc).__name__
                 )
             try:
-                await asyncio.wait_for(stop.wait(), timeout=deps.config.overdue_interval_seconds)
+                await asyncio.wait_for(
+                    stop.wait(), timeout=deps.settings.invoicing_overdue_interval_seconds
+                )
             except TimeoutError:
                 pass
 
