@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import AsyncIterator
 
 import pytest
 
 from services.common.messaging import Namespace, connect, delete_streams, ensure_streams
 from services.common.settings import Settings
-from tests.support.infra import drop_run_database, infrastructure_urls, run_settings
+from tests.support.infra import (
+    FOCUS_ROOT,
+    RUN_FILES,
+    UPLOAD_DIR,
+    UPLOAD_MAX_BYTES,
+    drop_run_database,
+    infrastructure_urls,
+    run_settings,
+)
+
+# Read by every ingest service the tests start, stacks included (IngestSettings reads the env).
+os.environ.setdefault("COSTGRID_INGEST_FOCUS_ROOT", str(FOCUS_ROOT))
+os.environ.setdefault("COSTGRID_INGEST_UPLOAD_DIR", str(UPLOAD_DIR))
+os.environ.setdefault("COSTGRID_INGEST_UPLOAD_MAX_BYTES", str(UPLOAD_MAX_BYTES))
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +42,4 @@ async def settings(infra_urls: tuple[str, str]) -> AsyncIterator[Settings]:
         await delete_streams(messaging)
         await messaging.close()
         await drop_run_database(run)
+        shutil.rmtree(RUN_FILES, ignore_errors=True)
