@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
 
-from services.common.errors import InvalidArgument
+from services.common.errors import DomainError, InvalidArgument
 from services.common.servicer import Ctx
 from services.common.wire import timestamp_proto as _stamp
 from services.ingest import handlers_sync as handlers
@@ -105,7 +105,14 @@ class SyncApi(grpc_ingest.SyncServiceServicer):
             h.account_id, h.content_type, h.content_encoding, h.declared_size, h.sha256,
             h.request_id,
         )  # fmt: skip
-        done = await handlers_uploads.upload(self._deps, header, _chunks(request_iterator))
+        try:
+            done = await handlers_uploads.upload(self._deps, header, _chunks(request_iterator))
+        except DomainError:
+            # A status sent while the client still streams can reach it as a reset stream
+            # (INTERNAL) instead; the rest is read and dropped so the refusal arrives as such.
+            async for _ in request_iterator:
+                pass
+            raise
         return pb.UploadFocusFileResponse(
             job_id=done.job_id,
             status=pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{done.status}"),
