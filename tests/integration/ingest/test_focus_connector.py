@@ -150,8 +150,9 @@ def test_directory_is_scanned_recursively_in_sorted_order(tmp_path: Path) -> Non
     shutil.copy(SAMPLE, tmp_path / "b" / "deep" / "part-2.csv")
     shutil.copy(SAMPLE, tmp_path / "a-part-1.csv")
     (tmp_path / "manifest.json").write_text("{}")
-    sources = iter_sources(AccountConfig(provider="FOCUS_FILE", settings={"path": str(tmp_path)}))
-    assert [Path(s.name).name for s in sources] == ["a-part-1.csv", "part-2.csv"]
+    settings = {"path": ".", "folder": str(tmp_path)}
+    sources = iter_sources(AccountConfig(provider="FOCUS_FILE", settings=settings))
+    assert [s.name for s in sources] == ["a-part-1.csv", "b/deep/part-2.csv"]
     items = list(connector(path=str(tmp_path)).fetch(SEPTEMBER))
     assert totals(items) == {k: 2 * v for k, v in README_TOTALS.items()}
 
