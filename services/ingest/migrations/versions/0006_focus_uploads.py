@@ -9,14 +9,14 @@ must be relative to the organization's FOCUS folder, until an admin moves the fi
 updates the path (nothing is rewritten here: which folder a host path belongs in is the
 operator's call).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
