@@ -9,14 +9,14 @@ must be relative to the organization's FOCUS folder, until an admin moves the fi
 updates the path (nothing is rewritten here: which folder a host path belongs in is the
 operator's call).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
