@@ -1,6 +1,6 @@
 """Issue 14, item 1: no server paths from tenants.
 
-An admin of org-b must not read another organization's FOCUS export (or any host file) by
+An admin of organization B must not read another organization's FOCUS export (or any host file) by
 naming its path, and TestConnection must not say whether a host file exists. FOCUS data comes
 from the org's own drop folder, S3, or uploads through the API; uploads are size-limited,
 checksummed, and a re-upload does not double anything.
@@ -15,6 +15,7 @@ import io
 import json
 import os
 import shutil
+import uuid
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -38,8 +39,19 @@ SAMPLE_TOTAL = Decimal("20.52022672899")  # the README's September 2024 overview
 SEPTEMBER = {"as_of_date": "2024-09-30"}
 
 
-def _admin(stack: Stack, org: str = "org-b") -> httpx.AsyncClient:
-    return stack.http(stack.tokens[f"{org}:admin"])
+# B is an organization of this module's own: the costs it uploads must not show in other
+# modules' "org-b", which shares the run's database.
+ORG_B = f"focus-b-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(autouse=True)
+async def b_token(stack: Stack) -> None:
+    if f"{ORG_B}:admin" not in stack.tokens:
+        stack.tokens[f"{ORG_B}:admin"] = await stack.create_token(ORG_B, "admin")
+
+
+def _admin(stack: Stack) -> httpx.AsyncClient:
+    return stack.http(stack.tokens[f"{ORG_B}:admin"])
 
 
 def _json(response: httpx.Response) -> Any:
@@ -80,7 +92,7 @@ def _refused(response: httpx.Response, total: Decimal) -> None:
 
 
 async def _read_as_b(stack: Stack, path: str) -> tuple[httpx.Response, Decimal]:
-    """Tries to connect `path` as org-b and sync it: the answer, and the costs B then sees."""
+    """Tries to connect `path` as B and sync it: the answer, and the costs B then sees."""
     created = await _create(stack, "steal", {"path": path})
     if created.status_code != 201:
         return created, Decimal(0)
@@ -94,7 +106,7 @@ async def _read_as_b(stack: Stack, path: str) -> tuple[httpx.Response, Decimal]:
     "path",
     [
         _a_export(),
-        str(focus_folder("org-b")) + "/../default/focus_sample.csv",
+        str(focus_folder(ORG_B)) + "/../default/focus_sample.csv",
         "../default/focus_sample.csv",
         "./../../focus/default",
         "/etc/shadow",
@@ -107,7 +119,7 @@ async def test_b_cannot_read_a_path_outside_its_folder(stack: Stack, path: str) 
 
 @pytest.mark.parametrize("absolute", [True, False], ids=["absolute", "relative"])
 async def test_b_cannot_read_an_export_through_a_link(stack: Stack, absolute: bool) -> None:
-    link = focus_folder("org-b") / "linked.csv"
+    link = focus_folder(ORG_B) / "linked.csv"
     link.unlink(missing_ok=True)
     link.symlink_to(_a_export())
 
@@ -115,7 +127,7 @@ async def test_b_cannot_read_an_export_through_a_link(stack: Stack, absolute: bo
 
 
 async def test_a_link_swapped_in_after_saving_is_refused_at_sync(stack: Stack) -> None:
-    folder = focus_folder("org-b")
+    folder = focus_folder(ORG_B)
     (folder / "later").mkdir(exist_ok=True)
     created = await _create(stack, "later", {"path": "later"})
     assert created.status_code == 201, created.text
@@ -148,7 +160,7 @@ async def test_test_connection_says_nothing_about_files_outside(stack: Stack, ta
 
 
 async def test_test_connection_of_a_folder_speaks_only_of_the_orgs_own_files(stack: Stack) -> None:
-    folder = focus_folder("org-b") / "own"
+    folder = focus_folder(ORG_B) / "own"
     folder.mkdir(exist_ok=True)
     shutil.copyfile(FOCUS_SAMPLE, folder / "mine.csv")
     draft = {"draft": {"provider": "focus_file", "settings": {"focus_file": {"path": "own"}}}}
@@ -228,7 +240,7 @@ async def test_uploading_the_same_file_again_does_not_double(
 
 
 def _leftovers() -> list[str]:
-    folder = UPLOAD_DIR / "org-b"
+    folder = UPLOAD_DIR / ORG_B
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
