@@ -53,5 +53,8 @@ def channel(
     options: Sequence[tuple[str, Any]] = (),
 ) -> grpc.aio.Channel:
     """By default the current call's caller is propagated to the service being called."""
-    interceptors = [_UnaryContext(signing_key, caller_of), _StreamContext(signing_key, caller_of)]
+    interceptors: list[grpc.aio.ClientInterceptor] = [
+        _UnaryContext(signing_key, caller_of),
+        _StreamContext(signing_key, caller_of),
+    ]
     return grpc.aio.insecure_channel(target, options=options, interceptors=interceptors)
