@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -26,6 +26,13 @@ os.environ.setdefault("COSTGRID_INGEST_UPLOAD_DIR", str(UPLOAD_DIR))
 os.environ.setdefault("COSTGRID_INGEST_UPLOAD_MAX_BYTES", str(UPLOAD_MAX_BYTES))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def run_files() -> Iterator[None]:
+    """The run's drop folder and upload directory go at the end, whichever tests ran."""
+    yield
+    shutil.rmtree(RUN_FILES, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def infra_urls() -> tuple[str, str]:
     return infrastructure_urls()
@@ -42,4 +49,3 @@ async def settings(infra_urls: tuple[str, str]) -> AsyncIterator[Settings]:
         await delete_streams(messaging)
         await messaging.close()
         await drop_run_database(run)
-        shutil.rmtree(RUN_FILES, ignore_errors=True)
