@@ -81,13 +81,17 @@ async def _seed(client: httpx.AsyncClient) -> None:
         "cloud_account": {
             "name": "focus-sample",
             "provider": "focus_file",
-            "settings": {"focus_file": {"path": str(SAMPLE)}},
+            "settings": {"focus_file": {}},  # filled by upload
         }
     }
     created = await client.post("/api/v1/cloud-accounts", json=account)
     created.raise_for_status()
     job = (
-        await client.post("/api/v1/costs/sync", json={"account_ids": [created.json()["id"]]})
+        await client.post(
+            f"/api/v1/cloud-accounts/{created.json()['id']}/uploads",
+            content=SAMPLE.read_bytes(),
+            headers={"Content-Type": "text/csv"},
+        )
     ).json()
     for _ in range(600):
         state = (await client.get(f"/api/v1/costs/sync/{job['job_id']}")).json()["status"]

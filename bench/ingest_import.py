@@ -87,11 +87,12 @@ async def child_import(path: Path) -> dict[str, float]:
     try:
         async with db.transaction() as session:
             account_id = await accounts.insert(
-                session, ORG, "Bench export", "FOCUS_FILE", {"path": str(path)}, "", True, None
+                session, ORG, "Bench export", "FOCUS_FILE", {"path": path.name}, "", True, None
             )
             account = await accounts.get(session, ORG, account_id or 0)
         assert account is not None
-        config = account_config(account.provider, account.settings, {}, None)
+        # The export's directory stands in for the organization's drop folder.
+        config = account_config(account.provider, account.settings, {}, None, path.parent)
         produce = sync_runner.focus_producer(config, sync_runner.owner_of(account))
         started = time.perf_counter()
         result = await sync_runner.store(db, account, None, produce)

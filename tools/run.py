@@ -28,6 +28,10 @@ def environment(state: Path) -> dict[str, str]:
         "COSTGRID_DATABASE_URL": database,
         "COSTGRID_NATS_URL": devstack.ensure_nats(state),
         "COSTGRID_BOOTSTRAP_TOKEN": os.environ.get("COSTGRID_BOOTSTRAP_TOKEN", DEV_BOOTSTRAP_TOKEN),
+        # The drop folder of FOCUS files; the demo places the sample in its org's folder.
+        "COSTGRID_INGEST_FOCUS_ROOT": os.environ.get(
+            "COSTGRID_INGEST_FOCUS_ROOT", str(state / "focus")
+        ),
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'gen'}",
     }
 

@@ -11,12 +11,14 @@ from services.common import caller as callers
 from services.common.logging import request_id_var, trace_id_var
 
 
-class _ContextInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
+class _ContextInterceptor:
+    """Adds the signed caller, the request id and the trace to every outgoing call."""
+
     def __init__(self, key: bytes, caller_of: Callable[[], callers.Caller | None]) -> None:
         self._key = key
         self._caller_of = caller_of
 
-    async def intercept_unary_unary(self, continuation: Any, details: Any, request: Any) -> Any:
+    def _details(self, details: Any) -> grpc.aio.ClientCallDetails:
         metadata = list(details.metadata or ())
         caller = self._caller_of()
         if caller is not None and not any(k == callers.CALLER_KEY for k, _ in metadata):
@@ -25,10 +27,23 @@ class _ContextInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
             metadata.append(("x-request-id", rid))
         if trace := trace_id_var.get():
             metadata.append(("traceparent", f"00-{trace}-{'0' * 15}1-01"))
-        new_details = grpc.aio.ClientCallDetails(
+        return grpc.aio.ClientCallDetails(
             details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
         )
-        return await continuation(new_details, request)
+
+
+class _UnaryContext(_ContextInterceptor, grpc.aio.UnaryUnaryClientInterceptor):
+    async def intercept_unary_unary(self, continuation: Any, details: Any, request: Any) -> Any:
+        return await continuation(self._details(details), request)
+
+
+class _StreamContext(_ContextInterceptor, grpc.aio.StreamUnaryClientInterceptor):
+    """Client-streaming calls (file uploads) carry the same context."""
+
+    async def intercept_stream_unary(
+        self, continuation: Any, details: Any, request_iterator: Any
+    ) -> Any:
+        return await continuation(self._details(details), request_iterator)
 
 
 def channel(
@@ -38,6 +53,8 @@ def channel(
     options: Sequence[tuple[str, Any]] = (),
 ) -> grpc.aio.Channel:
     """By default the current call's caller is propagated to the service being called."""
-    return grpc.aio.insecure_channel(
-        target, options=options, interceptors=[_ContextInterceptor(signing_key, caller_of)]
-    )
+    interceptors: list[grpc.aio.ClientInterceptor] = [
+        _UnaryContext(signing_key, caller_of),
+        _StreamContext(signing_key, caller_of),
+    ]
+    return grpc.aio.insecure_channel(target, options=options, interceptors=interceptors)

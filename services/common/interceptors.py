@@ -83,6 +83,12 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                 ),
                 response_serializer=handler.response_serializer,
             )
+        if handler.stream_unary:  # the request is the stream of messages; the rest is the same
+            return grpc.stream_unary_rpc_method_handler(
+                self._wrap(handler.stream_unary, details.method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
         return handler
 
     def _wrap(self, behavior: Callable[..., Awaitable[Any]], method: str) -> Callable[..., Any]:

@@ -21,6 +21,8 @@ class GatewaySettings(Settings):
     gateway_auth_cache_seconds: float = 1.0
     # Deadline of each call to a service.
     gateway_grpc_timeout_seconds: float = 10.0
+    # Deadline of a FOCUS upload, whose body streams to ingest for as long as the client sends.
+    gateway_upload_timeout_seconds: float = 3600.0
     # Currency shown in cost answers when an organization has no cost data yet.
     gateway_default_currency: str = "USD"
     # Largest request body (413 beyond it), checked before authentication.

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
 
-from services.common.errors import InvalidArgument
+from services.common.errors import DomainError, InvalidArgument
 from services.common.servicer import Ctx
 from services.common.wire import timestamp_proto as _stamp
 from services.ingest import handlers_sync as handlers
+from services.ingest import handlers_uploads
 from services.ingest.deps import Deps
 from services.ingest.domain.sync_skips import Skipped
 from services.ingest.events import date_range
@@ -90,3 +93,37 @@ class SyncApi(grpc_ingest.SyncServiceServicer):
         return pb.ListSyncJobsResponse(
             sync_jobs=[job_proto(j, t) for j, t in jobs], next_page_token=token
         )
+
+    async def UploadFocusFile(
+        self, request_iterator: AsyncIterator[pb.UploadFocusFileRequest], context: Ctx
+    ) -> pb.UploadFocusFileResponse:
+        first = await anext(aiter(request_iterator), None)
+        if first is None or first.WhichOneof("part") != "header":
+            raise InvalidArgument("header", "the first message must be the upload's header")
+        h = first.header
+        header = handlers_uploads.UploadHeader(
+            h.account_id, h.content_type, h.content_encoding, h.declared_size, h.sha256,
+            h.request_id,
+        )  # fmt: skip
+        try:
+            done = await handlers_uploads.upload(self._deps, header, _chunks(request_iterator))
+        except DomainError:
+            # A status sent while the client still streams can reach it as a reset stream
+            # (INTERNAL) instead; the rest is read and dropped so the refusal arrives as such.
+            async for _ in request_iterator:
+                pass
+            raise
+        return pb.UploadFocusFileResponse(
+            job_id=done.job_id,
+            status=pb.SyncJobStatus.Value(f"SYNC_JOB_STATUS_{done.status}"),
+            sha256=done.sha256,
+            size_bytes=done.size_bytes,
+            format=done.format,
+        )
+
+
+async def _chunks(parts: AsyncIterator[pb.UploadFocusFileRequest]) -> AsyncIterator[bytes]:
+    async for part in parts:
+        if part.WhichOneof("part") != "chunk":
+            raise InvalidArgument("header", "only the first message is a header")
+        yield part.chunk

@@ -11,11 +11,17 @@
 | `COSTGRID_INGEST_TASK_RETRY_SECONDS` | 10 | first backoff after a transient failure (doubles) |
 | `COSTGRID_INGEST_BUSY_RETRY_SECONDS` | 5 | wait before retrying a task whose account is being synced |
 | `COSTGRID_INGEST_TEST_CONNECTION_TIMEOUT_SECONDS` | 45 | TestConnection gives up after this |
+| `COSTGRID_INGEST_FOCUS_ROOT` | unset | drop folder of FOCUS files; an org's `path` accounts read under `<root>/<org_id>/` only; unset refuses `path` accounts |
+| `COSTGRID_INGEST_UPLOAD_DIR` | `<tmp>/costgrid-uploads` | where uploaded FOCUS files wait for their sync task; shared by all replicas |
+| `COSTGRID_INGEST_UPLOAD_MAX_BYTES` | 10 GiB | largest upload accepted |
 """
 
 from __future__ import annotations
 
-from pydantic import Field
+import tempfile
+from pathlib import Path
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,6 +37,15 @@ class IngestSettings(BaseSettings):
     task_retry_seconds: float = Field(default=10.0, ge=0)
     busy_retry_seconds: float = Field(default=5.0, ge=0)
     test_connection_timeout_seconds: float = Field(default=45.0, gt=0)
+    focus_root: Path | None = None
+    upload_dir: Path = Path(tempfile.gettempdir()) / "costgrid-uploads"
+    upload_max_bytes: int = Field(default=10 << 30, ge=1)
+
+    @field_validator("focus_root", mode="before")
+    @classmethod
+    def _blank_root_is_unset(cls, value: object) -> object:
+        # An empty variable must not become Path(""), the service's working directory.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def sync_interval_seconds(self) -> float:

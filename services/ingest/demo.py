@@ -1,6 +1,10 @@
 """Demo data for `make run`: the FOCUS sample as one account, and 180 days of generated
 multi-provider history, in the org the gateway's bootstrap token belongs to ("default").
 
+The sample is copied into the org's drop folder (`<COSTGRID_INGEST_FOCUS_ROOT>/default/`,
+which `make run` sets to `.costgrid/focus`), and the account's path is relative to it, as any
+tenant's must be; a copy, not a link, since links leading outside the folder are refused.
+
 Idempotent across restarts: accounts are created once (by request_id); the FOCUS sample is
 imported once; generated history is filled in only for the days not stored yet (up to
 yesterday), through the same replace-window storage as a sync, so rollups and
@@ -11,6 +15,7 @@ for them.
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +27,8 @@ from services.common.server import prepare_database
 from services.common.settings import Settings
 from services.ingest import repository_accounts as accounts
 from services.ingest import sync_runner
+from services.ingest.config import IngestSettings
+from services.ingest.connectors.focus_local import org_folder
 from services.ingest.connectors.registry import account_config
 from services.ingest.demo_history import ACCOUNTS, DemoAccount, items
 from services.ingest.domain.cost_items import DateWindow
@@ -32,12 +39,13 @@ DEMO_ORG = "default"
 HISTORY_DAYS = 180
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FOCUS_SAMPLE = REPO_ROOT / "data" / "samples" / "focus-1.0" / "focus_sample.csv"
+SAMPLE_PATH = "focus-sample/focus_sample.csv"  # in the demo org's drop folder
 
 
-async def seed(settings: Settings) -> None:
+async def seed(settings: Settings, ingest: IngestSettings | None = None) -> None:
     db = await prepare_database(settings, "ingest")
     try:
-        await _seed_focus(db)
+        await _seed_focus(db, org_folder((ingest or IngestSettings()).focus_root, DEMO_ORG))
         yesterday = datetime.now(UTC).date() - timedelta(days=1)
         for demo in ACCOUNTS:
             await _seed_history(db, demo, yesterday)
@@ -71,16 +79,28 @@ async def _last_day(db: Database, account_id: int) -> date | None:
         return day
 
 
-async def _seed_focus(db: Database) -> None:
+async def _seed_focus(db: Database, folder: Path | None) -> None:
     if not FOCUS_SAMPLE.is_file():
         log.warning("demo.focus_sample_missing", path=str(FOCUS_SAMPLE))
         return
+    if folder is None:
+        log.warning("demo.focus_root_unset", hint="set COSTGRID_INGEST_FOCUS_ROOT")
+        return
+    placed = folder / SAMPLE_PATH
+    if not placed.is_file():
+        placed.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(FOCUS_SAMPLE, placed)
+    settings = {"path": SAMPLE_PATH}
     account = await _account(
-        db, "focus-sample", "FOCUS sample export", "FOCUS_FILE", {"path": str(FOCUS_SAMPLE)}, False
+        db, "focus-sample", "FOCUS sample export", "FOCUS_FILE", settings, False
     )
+    if account.settings != settings and not account.deleted_at:
+        # Seeded before paths were confined to the drop folder: it held the host's path.
+        async with db.transaction() as session:
+            await accounts.update(session, account.id, {"settings": settings})
     if account.deleted_at or await _last_day(db, account.id) is not None:
         return
-    config = account_config(account.provider, account.settings, {}, None)
+    config = account_config(account.provider, settings, {}, None, folder)
     produce = sync_runner.focus_producer(config, sync_runner.owner_of(account))
     result = await sync_runner.store(db, account, None, produce)
     log.info("demo.focus_imported", account_id=account.id, rows=result.rows)

@@ -29,6 +29,7 @@ from services.ingest.domain.accounts import (
     check_name,
     check_spec,
 )
+from services.ingest.handlers_focus import check_focus_path
 from services.ingest.repository_accounts import AccountRow
 from services.ingest.storage_chunks import Owner
 
@@ -47,6 +48,7 @@ async def create_account(
     caller = require_role("admin")
     name = check_name(spec.name, "cloud_account")
     check_spec(spec, "cloud_account")
+    check_focus_path(deps, caller.org_id, spec, "cloud_account")
     check_credentials(spec, credentials)
     async with deps.db.transaction() as session:
         if request_id:
@@ -141,6 +143,7 @@ async def update_account(
             endpoint=changes.endpoint if "endpoint" in paths else row.endpoint,
         )
         check_spec(merged, "cloud_account")
+        check_focus_path(deps, caller.org_id, merged, "cloud_account")
         stored = secrets.unseal(deps.box, row.org_id, row.id, row.credentials_sealed)
         new_credentials = dict(credentials) if "credentials" in paths else stored
         check_credentials(merged, new_credentials)

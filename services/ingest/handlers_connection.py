@@ -20,6 +20,7 @@ from services.ingest.connectors.base import ConnectorError
 from services.ingest.connectors.registry import account_config, build_connector
 from services.ingest.deps import Deps
 from services.ingest.domain.accounts import AccountSpec, check_spec
+from services.ingest.handlers_focus import check_focus_path, focus_folder
 
 log = get_logger(__name__)
 # ConnectionCheck carries no code; a failed check without an exception gets this one.
@@ -47,13 +48,15 @@ async def test_stored(deps: Deps, account_id: int) -> ConnectionResult:
 async def test_draft(
     deps: Deps, spec: AccountSpec, credentials: Mapping[str, str]
 ) -> ConnectionResult:
-    require_role("member")
+    caller = require_role("member")
     check_spec(spec, "draft")
+    check_focus_path(deps, caller.org_id, spec, "draft")
     return await _run(deps, spec, credentials)
 
 
 async def _run(deps: Deps, spec: AccountSpec, credentials: Mapping[str, str]) -> ConnectionResult:
-    config = account_config(spec.provider, spec.settings, credentials, spec.endpoint)
+    folder = focus_folder(deps, current_caller().org_id)
+    config = account_config(spec.provider, spec.settings, credentials, spec.endpoint, folder)
 
     def check() -> ConnectionResult:
         try:

@@ -40,7 +40,7 @@ async def trigger_sync(
     days = days_back_of(days_back)
     async with deps.db.transaction() as session:
         if request_id:
-            replayed = await _replayed(session, caller.org_id, request_id)
+            replayed = await replayed_job(session, caller.org_id, request_id)
             if replayed:
                 return replayed
         targets, skipped = await _targets(session, caller.org_id, account_ids)
@@ -55,13 +55,13 @@ async def trigger_sync(
             skipped,
         )
         if job_id is None:  # a concurrent retry with the same request_id won
-            replayed = await _replayed(session, caller.org_id, request_id)
+            replayed = await replayed_job(session, caller.org_id, request_id)
             assert replayed is not None
             return replayed
     return Started(job_id, RUNNING, skipped)
 
 
-async def _replayed(session: AsyncSession, org_id: str, request_id: str) -> Started | None:
+async def replayed_job(session: AsyncSession, org_id: str, request_id: str) -> Started | None:
     job_id = await repo.job_by_request(session, org_id, request_id)
     if job_id is None:
         return None

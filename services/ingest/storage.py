@@ -207,3 +207,53 @@ async def daily_totals(
     return [
         DailyTotal(r["day"], r["service"], r["region"], r["currency"], r["amount"]) for r in rows
     ]
+
+
+async def replace_days(
+    conn: asyncpg.Connection, owner: Owner, chunks: AsyncIterator[Chunk]
+) -> StoreResult:
+    """Replaces exactly the days the chunks hold (an uploaded export states its own days):
+    each day's old rows go the first time the day appears, before its new rows are copied,
+    so uploading the same file twice stores it once and other days stay as they were."""
+    await _create_partials(conn)
+    result = StoreResult()
+    seen: set[date] = set()
+    first: date | None = None
+    last: date | None = None
+    async for chunk in chunks:
+        new_days = {row[0] for row in chunk.rollups} - seen
+        if new_days:
+            await _delete_days(conn, owner, sorted(new_days))
+            seen |= new_days
+        await ensure_partitions(conn, chunk.months)
+        await conn.copy_to_table(
+            PARENT,
+            source=memoryview(chunk.data),
+            columns=COPY_COLUMNS,
+            format="csv",
+            force_not_null=NOT_NULL_TEXT,
+        )
+        await _copy_partials(conn, chunk)
+        result.rows += chunk.rows
+        if chunk.first_day is not None and chunk.last_day is not None:
+            first = chunk.first_day if first is None else min(first, chunk.first_day)
+            last = chunk.last_day if last is None else max(last, chunk.last_day)
+    if first is not None and last is not None:
+        result.window = DateWindow(first, last)
+        await _rollup(conn, owner)
+        result.daily = await daily_totals(conn, owner, result.window)
+    return result
+
+
+async def _delete_days(conn: asyncpg.Connection, owner: Owner, days: list[date]) -> None:
+    for table, col in (
+        (PARENT, "charge_day"),
+        ("daily_rollups", "day"),
+        ("daily_tag_rollups", "day"),
+    ):
+        await conn.execute(
+            f"DELETE FROM {table} WHERE org_id = $1 AND account_id = $2 AND {col} = ANY($3)",
+            owner.org_id,
+            owner.account_id,
+            days,
+        )

@@ -6,7 +6,8 @@ before the commit changes nothing, and the redelivered task simply does it again
 
 FOCUS_FILE accounts replace the account's whole history with what the export files hold (an
 export is a complete statement of its period, and the sample data is from 2024, far outside
-any days_back window); the task's window then becomes the span of days replaced.
+any days_back window); the task's window then becomes the span of days replaced. Upload
+accounts import the file uploaded with the job instead (sync_uploads).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +25,8 @@ from services.ingest import events, secrets, storage
 from services.ingest import repository_accounts as accounts
 from services.ingest import repository_sync as repo
 from services.ingest.connectors.base import AccountConfig, ConnectorError
-from services.ingest.connectors.focus import iter_focus_batches, iter_sources
+from services.ingest.connectors.focus import is_upload_account, iter_focus_batches, iter_sources
+from services.ingest.connectors.focus_local import org_folder
 from services.ingest.connectors.registry import account_config, build_connector
 from services.ingest.deps import Deps
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
@@ -32,6 +35,7 @@ from services.ingest.repository_accounts import AccountRow
 from services.ingest.repository_sync import TaskRow
 from services.ingest.storage import StoreResult
 from services.ingest.storage_chunks import Chunk, Owner, batch_chunks, item_chunks, threaded
+from services.ingest.sync_uploads import upload_import
 
 log = get_logger(__name__)
 # Rows per COPY chunk of a FOCUS import: smaller batches keep the importer's memory flat;
@@ -132,17 +136,25 @@ async def run_task(deps: Deps, task: TaskRow, worker: uuid.UUID) -> Outcome:
     account = await load_account(deps, task)
     owner = owner_of(account)
     credentials = secrets.unseal(deps.box, account.org_id, account.id, account.credentials_sealed)
-    config = account_config(account.provider, account.settings, credentials, account.endpoint)
-    if account.provider == "FOCUS_FILE":
-        window, produce = None, focus_producer(config, owner)
+    folder = org_folder(deps.config.focus_root, account.org_id)
+    config = account_config(
+        account.provider, account.settings, credentials, account.endpoint, folder
+    )
+    done_after_commit: Callable[[], None] = lambda: None  # noqa: E731
+    if account.provider == "FOCUS_FILE" and is_upload_account(config):
+        upload = await upload_import(deps, task, account)
+        write, done_after_commit = upload.write, upload.done
+    elif account.provider == "FOCUS_FILE":
+        produce = focus_producer(config, owner)
+        write = partial(store_in, account=account, window=None, produce=produce)
     else:
         connector = build_connector(config)  # a misconfigured account fails here
-        window = task.window
         produce = items_producer(lambda: connector.fetch(task.window), owner, task.window)
         async with deps.db.transaction() as session:
             await storage.ensure_partitions(
-                await raw_connection(session), storage.months_of(window)
+                await raw_connection(session), storage.months_of(task.window)
             )
+        write = partial(store_in, account=account, window=task.window, produce=produce)
     async with deps.db.transaction() as session:
         if not await repo.lock_owned(session, task.id, worker):
             raise LeaseLost(f"task {task.id} was taken over by another worker")
@@ -150,11 +162,12 @@ async def run_task(deps: Deps, task: TaskRow, worker: uuid.UUID) -> Outcome:
         # came first and this sync stores nothing.
         locked = await accounts.get(session, task.org_id, task.account_id, for_update=True)
         runnable(locked, task.account_id)
-        result = await store_in(session, account, window, produce)
+        result = await write(session)
         done = result.window or task.window
         await repo.finish_task(session, task.id, SUCCEEDED, result.rows, done)
         await repo.settle_job(session, task.job_id)
         await events.sync_completed(session, task.job_id, owner, account.name, done, result.rows)
+    done_after_commit()
     log.info("sync.task_succeeded", task_id=task.id, account_id=account.id, rows=result.rows)
     return Outcome(result.rows, done)
 

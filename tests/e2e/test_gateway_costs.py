@@ -11,7 +11,7 @@ import pytest
 
 from services.common.settings import Settings
 from tests.support.gateway_stack import Stack, gateway_stack
-from tests.support.infra import FOCUS_SAMPLE
+from tests.support.infra import FOCUS_SAMPLE, focus_path
 
 SAMPLE = FOCUS_SAMPLE
 
@@ -36,7 +36,7 @@ async def _connect(stack: Stack, name: str, path: Path) -> int:
         "cloud_account": {
             "name": name,
             "provider": "focus_file",
-            "settings": {"focus_file": {"path": str(path)}},
+            "settings": {"focus_file": {"path": focus_path("default", path)}},
         }
     }
     response = await stack.http(stack.tokens["default:admin"]).post(

@@ -51,18 +51,22 @@ def focus_file(path: Path, costs: list[Cost]) -> Path:
 
 
 async def synced(client: httpx.AsyncClient, path: Path) -> int:
-    """Connects the file as a cloud account and syncs it; returns the account id."""
+    """Uploads the file to a new FOCUS upload account and waits for its import."""
     account = {
         "cloud_account": {
             "name": path.stem,
             "provider": "focus_file",
-            "settings": {"focus_file": {"path": str(path)}},
+            "settings": {"focus_file": {}},
         }
     }
     created = await client.post("/api/v1/cloud-accounts", json=account)
     assert created.status_code == 201, created.text
     account_id = int(created.json()["id"])
-    started = await client.post("/api/v1/costs/sync", json={"account_ids": [account_id]})
+    started = await client.post(
+        f"/api/v1/cloud-accounts/{account_id}/uploads",
+        content=await asyncio.to_thread(path.read_bytes),
+        headers={"Content-Type": "text/csv"},
+    )
     assert started.status_code == 202, started.text
     job = await eventually(
         lambda: _get(client, f"/api/v1/costs/sync/{started.json()['job_id']}"),

@@ -19,6 +19,6 @@ async def stack(settings: Settings) -> AsyncIterator[Stack]:
 
 
 @pytest.fixture(scope="package")
-async def first_org(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+async def first_org(stack: Stack) -> dict[str, Any]:
     """Ids of one of everything in the first organization, keyed by path parameter name."""
-    return await make_first_org(stack, tmp_path_factory.mktemp("first-org"))
+    return await make_first_org(stack)

@@ -9,7 +9,6 @@ import csv
 import io
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,7 +16,7 @@ import httpx
 from services.common.messaging import Namespace, connect
 from tests.support import budgets_events
 from tests.support.gateway_stack import Stack
-from tests.support.infra import FOCUS_SAMPLE
+from tests.support.infra import FOCUS_SAMPLE, focus_folder
 
 # In every name; ids the second org sends back in its own requests (tenant ids, book names)
 # carry none, as an error echoing the caller's own input is no leak.
@@ -26,12 +25,13 @@ RUN = uuid.uuid4().hex[:8]
 ORG = "default"
 
 
-def _focus_file(target: Path) -> Path:
-    """The sample's AWS rows: September 2024 costs of one account."""
+def _focus_file(org: str, name: str) -> str:
+    """The sample's AWS rows (September 2024 costs of one account) in the org's FOCUS folder;
+    the account's path to them."""
     header, *lines = FOCUS_SAMPLE.read_text().splitlines(keepends=True)
     rows = [line for line in lines if next(csv.reader(io.StringIO(line)))[29] == "AWS"]
-    target.write_text(header + "".join(rows))
-    return target
+    (focus_folder(org) / name).write_text(header + "".join(rows))
+    return name
 
 
 async def _ok(response: httpx.Response, status: int = 200) -> Any:
@@ -48,7 +48,7 @@ async def _wait_for(what: str, probe: Any, seconds: float = 30) -> Any:
     raise AssertionError(f"{what} did not appear within {seconds}s")
 
 
-async def _synced_account(admin: httpx.AsyncClient, folder: Path) -> tuple[int, int]:
+async def _synced_account(admin: httpx.AsyncClient) -> tuple[int, int]:
     """A FOCUS account and the id of the sync job that read it."""
     account = await _ok(
         await admin.post(
@@ -57,7 +57,7 @@ async def _synced_account(admin: httpx.AsyncClient, folder: Path) -> tuple[int, 
                 "cloud_account": {
                     "name": f"{MARKER} focus",
                     "provider": "focus_file",
-                    "settings": {"focus_file": {"path": str(_focus_file(folder / "aws.csv"))}},
+                    "settings": {"focus_file": {"path": _focus_file(ORG, f"aws-{RUN}.csv")}},
                 }
             },
         ),
@@ -162,10 +162,10 @@ async def _metering(admin: httpx.AsyncClient) -> dict[str, Any]:
     }
 
 
-async def make_first_org(stack: Stack, folder: Path) -> dict[str, Any]:
+async def make_first_org(stack: Stack) -> dict[str, Any]:
     """Ids of the first organization's objects, keyed by the path parameter naming each."""
     admin = stack.http(stack.tokens[f"{ORG}:admin"])
-    account_id, job_id = await _synced_account(admin, folder)
+    account_id, job_id = await _synced_account(admin)
     ids: dict[str, Any] = {"account_id": account_id, "job_id": job_id}
     budget = await _ok(
         await admin.post(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -63,3 +65,27 @@ async def drop_run_database(settings: Settings) -> None:
 
 # The FOCUS 1.0 sample ships with the repository, beside the README that gives its totals.
 FOCUS_SAMPLE = ROOT / "data" / "samples" / "focus-1.0" / "focus_sample.csv"
+
+# This run's files: the FOCUS drop folder (COSTGRID_INGEST_FOCUS_ROOT) and the upload directory
+# of every ingest the tests start (tests/conftest.py exports them), removed at the end.
+RUN_FILES = Path(tempfile.mkdtemp(prefix="costgrid-test-files-"))
+FOCUS_ROOT = RUN_FILES / "focus"
+UPLOAD_DIR = RUN_FILES / "uploads"
+# Small enough that a test exceeds it in a second or two.
+UPLOAD_MAX_BYTES = 32 << 20
+
+
+def focus_folder(org_id: str) -> Path:
+    """An organization's folder in the drop folder, where its `path` accounts read."""
+    folder = FOCUS_ROOT / org_id
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def focus_path(org_id: str, file: Path) -> str:
+    """`file` as the `path` of an account of `org_id`: copied into its folder unless there."""
+    folder = focus_folder(org_id)
+    if folder in file.parents:
+        return file.relative_to(folder).as_posix()
+    shutil.copyfile(file, folder / file.name)
+    return file.name

@@ -36,6 +36,7 @@ from services.gateway.http.routes_tokens import (
     add_health_route,
     add_token_routes,
 )
+from services.gateway.http.routes_uploads import UNCAPPED_BODIES, add_upload_route
 from services.gateway.settings import GatewaySettings
 
 log = get_logger(__name__)
@@ -49,6 +50,7 @@ def build_router(default_currency: str) -> Router:
     add_health_route(router)
     add_cost_routes(router, default_currency)
     add_account_routes(router)
+    add_upload_route(router)
     add_budget_routes(router)
     add_invoice_routes(router)
     add_document_route(router)
@@ -129,6 +131,8 @@ def create_app(runtime: Runtime, settings: GatewaySettings) -> FastAPI:
     for exc_class, handler in handlers.items():
         app.add_exception_handler(exc_class, handler)
     # Added before the request id middleware, so it runs just inside it: first to see the body.
-    app.add_middleware(BodyLimitMiddleware, limit=settings.gateway_max_body_bytes, larger={})
+    app.add_middleware(
+        BodyLimitMiddleware, limit=settings.gateway_max_body_bytes, larger=UNCAPPED_BODIES
+    )
     app.add_middleware(RequestIdMiddleware)
     return app

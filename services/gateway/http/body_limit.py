@@ -5,12 +5,14 @@ them), so without this a caller with no token could make the gateway hold any nu
 A declared Content-Length over the cap is refused before a byte of the body is read; a chunked
 body is counted as it streams and refused the moment it passes the cap.
 
-Routes that take larger bodies (file uploads) get their own cap by path prefix: pass
+Routes that take larger bodies (file uploads) get their own cap by a path pattern matched
+from the start (a plain prefix, or a regular expression for paths with ids): pass
 `larger={"/api/v1/some/upload/": settings.some_upload_max_bytes}` to the middleware.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -47,7 +49,7 @@ class BodyLimitMiddleware:
         self.larger = sorted((larger or {}).items(), key=lambda item: -len(item[0]))
 
     def limit_of(self, path: str) -> int:
-        return next((cap for prefix, cap in self.larger if path.startswith(prefix)), self.limit)
+        return next((cap for pattern, cap in self.larger if re.match(pattern, path)), self.limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

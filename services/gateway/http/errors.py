@@ -22,6 +22,8 @@ from services.gateway.http.jsonio import DecimalJSONResponse
 # FAILED_PRECONDITION is 409 by default (the resource's state forbids it); services say
 # 422 with an ErrorInfo reason listed here when the request itself cannot be processed.
 UNPROCESSABLE_REASONS = frozenset({"UNPROCESSABLE", "UNPROCESSABLE_ENTITY"})
+# RESOURCE_EXHAUSTED is 429 (slow down) unless the request itself is too large to take.
+TOO_LARGE_REASONS = frozenset({"UPLOAD_TOO_LARGE"})
 
 STATUS_OF: dict[grpc.StatusCode, int] = {
     grpc.StatusCode.INVALID_ARGUMENT: 400,
@@ -96,6 +98,8 @@ def from_rpc_error(error: grpc.aio.AioRpcError, service: str) -> ApiError:
     message = error.details() or code.name.lower()
     if code == grpc.StatusCode.FAILED_PRECONDITION and reason in UNPROCESSABLE_REASONS:
         status = 422
+    if code == grpc.StatusCode.RESOURCE_EXHAUSTED and reason in TOO_LARGE_REASONS:
+        status = 413
     if code == grpc.StatusCode.UNIMPLEMENTED:
         reason = "NOT_LANDED"
         message = (

@@ -1,4 +1,4 @@
-"""FOCUS_FILE accounts: FinOps FOCUS billing exports read from a local path or an S3 prefix.
+"""FOCUS_FILE accounts: FinOps FOCUS billing exports from a drop folder, S3, or uploads.
 
 Two layers. The bulk importer streams Arrow batches straight into storage:
 
@@ -9,9 +9,12 @@ Two layers. The bulk importer streams Arrow batches straight into storage:
 and `FocusFileConnector` offers the same data as `CostLineItem`s through the common Connector
 protocol, for the regular sync path and for TestConnection.
 
-Settings: `path` (a file, or a directory scanned recursively for *.csv, *.csv.gz, *.parquet)
+Settings: `path` (a file, or a directory scanned recursively for *.csv, *.csv.gz, *.parquet,
+relative to `folder`, the organization's drop folder set by the service; see focus_local)
 or `s3_uri` (`s3://bucket/prefix/`, optional `region`); credentials `access_key_id` and
 `secret_access_key` (optional: else boto3's default chain); `config.endpoint` overrides S3's.
+With neither, the account receives its files by upload (handlers_uploads) and has nothing to
+pull.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -31,11 +35,11 @@ from services.ingest.connectors.base import (
     ConnectorError,
 )
 from services.ingest.connectors.focus_columns import FOCUS_SCHEMA
+from services.ingest.connectors.focus_local import confined_sources
 from services.ingest.connectors.focus_reader import (
     DEFAULT_BATCH_ROWS,
     FocusSource,
     iter_focus_batches,
-    local_sources,
 )
 from services.ingest.connectors.focus_s3 import s3_sources
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
@@ -53,17 +57,38 @@ __all__ = [
 _CHECK_FILES = 5
 
 
+UPLOADED = "upload"
+NO_FOLDER = (
+    "FOCUS_FILE paths are read from the drop folder COSTGRID_INGEST_FOCUS_ROOT, which this"
+    " ingest service does not have; upload the files or use an S3 prefix"
+)
+
+
 def _location(config: AccountConfig) -> tuple[str, str]:
     path, uri = config.settings.get("path"), config.settings.get("s3_uri")
-    if bool(path) == bool(uri):
-        raise ConnectorConfigError("a FOCUS_FILE account needs exactly one of 'path' or 's3_uri'")
-    return ("s3", str(uri)) if uri else ("path", str(path))
+    if path and uri:
+        raise ConnectorConfigError("a FOCUS_FILE account takes at most one of 'path' or 's3_uri'")
+    if uri:
+        return "s3", str(uri)
+    return ("path", str(path)) if path else (UPLOADED, "")
+
+
+def is_upload_account(config: AccountConfig) -> bool:
+    return _location(config)[0] == UPLOADED
 
 
 def iter_sources(config: AccountConfig) -> list[FocusSource]:
-    """The account's export files in sorted order; each can be passed to `iter_focus_batches`."""
+    """The account's export files in sorted order; each can be passed to `iter_focus_batches`.
+    An upload account has none to pull: its files arrive with their own sync jobs."""
     kind, where = _location(config)
-    return s3_sources(config, where) if kind == "s3" else local_sources(where)
+    if kind == "s3":
+        return s3_sources(config, where)
+    if kind == UPLOADED:
+        return []
+    folder = config.settings.get("folder")
+    if not folder:
+        raise ConnectorConfigError(NO_FOLDER)
+    return confined_sources(Path(folder), where)
 
 
 class FocusFileConnector:
@@ -82,6 +107,10 @@ class FocusFileConnector:
                 yield from batch_to_items(batch.filter(inside))
 
     def test_connection(self) -> ConnectionCheck:
+        if is_upload_account(self._config):
+            return ConnectionCheck(
+                ok=True, message="this account receives its FOCUS files by upload"
+            )
         try:
             where = _location(self._config)[1]
             sources = iter_sources(self._config)

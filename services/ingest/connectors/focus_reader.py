@@ -74,17 +74,6 @@ def local_source(path: str | os.PathLike[str]) -> FocusSource:
     return FocusSource(name=str(p), open=open_file, format=fmt[0], compression=fmt[1])
 
 
-def local_sources(path: str | os.PathLike[str]) -> list[FocusSource]:
-    """A file, or every export file under a directory (recursively) in sorted path order."""
-    p = Path(path)
-    if p.is_file():
-        return [local_source(p)]
-    if not p.is_dir():
-        raise ConnectorConfigError(f"FOCUS path {p} does not exist")
-    files = sorted(f for f in p.rglob("*") if f.is_file() and detect_format(f.name))
-    return [local_source(f) for f in files]
-
-
 def _as_source(source: FocusSource | str | os.PathLike[str]) -> FocusSource:
     return source if isinstance(source, FocusSource) else local_source(source)
 

@@ -7,6 +7,7 @@ Accounts are stored with the contract's names (`bigquery_export_table`, `s3_pref
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from services.ingest.connectors.base import AccountConfig, Connector, ConnectorConfigError
@@ -17,8 +18,10 @@ def account_config(
     settings: Mapping[str, Any],
     credentials: Mapping[str, str],
     endpoint: str | None = None,
+    focus_folder: Path | None = None,
 ) -> AccountConfig:
-    """The connector's view of an account: settings and credentials under the connector's keys."""
+    """The connector's view of an account: settings and credentials under the connector's keys.
+    `focus_folder`: the organization's drop folder, the only place a FOCUS `path` is read."""
     settings, credentials = dict(settings), dict(credentials)
     if provider == "GCP":
         settings["export_table"] = settings.pop("bigquery_export_table", "")
@@ -27,6 +30,9 @@ def account_config(
         credentials["tenant_id"] = str(settings.pop("tenant_id", ""))
         credentials["client_id"] = str(settings.pop("client_id", ""))
     elif provider == "FOCUS_FILE":
+        settings.pop("folder", None)  # only ever the service's, never a stored value
+        if focus_folder is not None:
+            settings["folder"] = str(focus_folder)
         if settings.get("s3_prefix"):
             settings["s3_uri"] = settings.pop("s3_prefix")
         if settings.get("s3_region"):

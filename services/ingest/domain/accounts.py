@@ -15,6 +15,7 @@ from typing import Any
 
 from services.common import names
 from services.common.errors import InvalidArgument
+from services.ingest.domain.focus_paths import PathRefused, relative_parts
 
 PROVIDERS = ("AWS", "GCP", "AZURE", "DIGITALOCEAN", "FOCUS_FILE")
 # The contract's names for each provider's settings and credentials messages.
@@ -119,11 +120,17 @@ def _no_settings(settings: Mapping[str, Any], where: str) -> None:
 
 
 def _focus_settings(settings: Mapping[str, Any], where: str) -> None:
+    """Neither path nor s3_prefix: the account receives its files by upload."""
     path, prefix = settings.get("path") or "", settings.get("s3_prefix") or ""
-    if bool(path) == bool(prefix):
-        raise InvalidArgument(f"{where}", "needs exactly one of path or s3_prefix")
-    if path and not str(path).startswith("/"):
-        raise InvalidArgument(f"{where}.path", "must be an absolute path on the ingest host")
+    if path and prefix:
+        raise InvalidArgument(f"{where}", "takes at most one of path or s3_prefix")
+    if path:
+        try:
+            relative_parts(str(path))
+        except PathRefused as err:
+            raise InvalidArgument(
+                f"{where}.path", err.message, reason="FOCUS_PATH_REFUSED"
+            ) from err
     if prefix and not re.fullmatch(r"s3://[a-z0-9.-]{3,63}(/\S*)?", str(prefix)):
         raise InvalidArgument(f"{where}.s3_prefix", "must look like s3://bucket/prefix/")
     if settings.get("s3_region") and not prefix:

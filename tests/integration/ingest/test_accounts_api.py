@@ -136,7 +136,9 @@ async def test_sealed_credentials_do_not_open_on_another_account(org, service):
             pb.CloudAccount(
                 name="f",
                 provider=provider_pb2.PROVIDER_FOCUS_FILE,
-                settings=pb.CloudAccountSettings(focus_file=pb.FocusFileSettings(path="rel/x.csv")),
+                settings=pb.CloudAccountSettings(
+                    focus_file=pb.FocusFileSettings(path="/srv/exports/x.csv")
+                ),
             ),
             pb.CloudAccountCredentials(),
             "cloud_account.settings.focus_file.path",

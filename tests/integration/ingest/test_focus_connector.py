@@ -45,6 +45,12 @@ SEPTEMBER = DateWindow(date(2024, 9, 1), date(2024, 9, 30))
 
 
 def connector(**settings: str) -> FocusFileConnector:
+    """An absolute `path` becomes its folder (the org's drop folder) plus a relative path."""
+    path = settings.get("path")
+    if path and Path(path).is_absolute():
+        whole = Path(path)
+        folder, rel = (whole, ".") if whole.is_dir() else (whole.parent, whole.name)
+        settings = {**settings, "path": rel, "folder": str(folder)}
     return FocusFileConnector(AccountConfig(provider="FOCUS_FILE", settings=settings))
 
 
@@ -144,8 +150,9 @@ def test_directory_is_scanned_recursively_in_sorted_order(tmp_path: Path) -> Non
     shutil.copy(SAMPLE, tmp_path / "b" / "deep" / "part-2.csv")
     shutil.copy(SAMPLE, tmp_path / "a-part-1.csv")
     (tmp_path / "manifest.json").write_text("{}")
-    sources = iter_sources(AccountConfig(provider="FOCUS_FILE", settings={"path": str(tmp_path)}))
-    assert [Path(s.name).name for s in sources] == ["a-part-1.csv", "part-2.csv"]
+    settings = {"path": ".", "folder": str(tmp_path)}
+    sources = iter_sources(AccountConfig(provider="FOCUS_FILE", settings=settings))
+    assert [s.name for s in sources] == ["a-part-1.csv", "b/deep/part-2.csv"]
     items = list(connector(path=str(tmp_path)).fetch(SEPTEMBER))
     assert totals(items) == {k: 2 * v for k, v in README_TOTALS.items()}
 
@@ -254,7 +261,8 @@ def test_missing_required_column_is_named(tmp_path: Path) -> None:
         list(iter_focus_batches(bad))
     assert "BillingCurrency" in err.value.message and str(bad) in err.value.message
     check = connector(path=str(bad)).test_connection()
-    assert not check.ok and "BillingCurrency" in check.message and str(bad) in check.message
+    assert not check.ok and "BillingCurrency" in check.message and bad.name in check.message
+    assert str(tmp_path) not in check.message  # names relative to the org's folder only
 
 
 def test_bad_tags_json_costs_the_tags_not_the_file(tmp_path: Path) -> None:
@@ -268,7 +276,9 @@ def test_bad_tags_json_costs_the_tags_not_the_file(tmp_path: Path) -> None:
 
 def test_unusable_settings_and_paths_say_what_is_wrong(tmp_path: Path) -> None:
     with pytest.raises(ConnectorConfigError):
-        FocusFileConnector(AccountConfig(provider="FOCUS_FILE", settings={}))
+        FocusFileConnector(
+            AccountConfig(provider="FOCUS_FILE", settings={"path": "a", "s3_uri": "s3://b/"})
+        )
     gone = connector(path=str(tmp_path / "missing")).test_connection()
     assert not gone.ok and "does not exist" in gone.message
     empty = connector(path=str(tmp_path)).test_connection()

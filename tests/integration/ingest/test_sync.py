@@ -18,7 +18,7 @@ from services.common.caller import Caller
 from services.common.messaging import COSTS_UPDATED, Namespace, connect
 from services.common.outbox import EVENT_ORG
 from tests.fakes.aws_fake import AwsFake, json_error
-from tests.support.infra import FOCUS_SAMPLE
+from tests.support.infra import FOCUS_SAMPLE, focus_folder, focus_path
 from tests.support.ingest_service import Client, event_tap, new_org, running_ingest, wait_job
 
 SAMPLE = FOCUS_SAMPLE
@@ -54,7 +54,9 @@ async def focus_account(client: Client, path: Path, name: str = "FOCUS") -> int:
     account = pb.CloudAccount(
         name=name,
         provider=provider_pb2.PROVIDER_FOCUS_FILE,
-        settings=pb.CloudAccountSettings(focus_file=pb.FocusFileSettings(path=str(path))),
+        settings=pb.CloudAccountSettings(
+            focus_file=pb.FocusFileSettings(path=focus_path(client.org_id, path))
+        ),
     )
     request = pb.CreateCloudAccountRequest(cloud_account=account)
     return (await client.accounts.CreateCloudAccount(request)).cloud_account.id
@@ -122,8 +124,8 @@ async def test_resync_of_the_same_file_does_not_double_count(service, admin):
     assert await rollup_total(service, admin.org_id, account_id) == sum(README_TOTALS.values())
 
 
-async def test_resync_drops_rows_the_source_no_longer_reports(service, admin, tmp_path):
-    export = tmp_path / "export.csv"
+async def test_resync_drops_rows_the_source_no_longer_reports(service, admin):
+    export = focus_folder(admin.org_id) / "export.csv"
     shutil.copy(SAMPLE, export)
     account_id = await focus_account(admin, export)
     await sync(admin, account_id)
@@ -287,8 +289,8 @@ async def test_viewer_cannot_trigger_a_sync(service, settings):
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
-async def test_failed_resync_leaves_the_previous_data_untouched(service, admin, tmp_path):
-    export = tmp_path / "export.csv"
+async def test_failed_resync_leaves_the_previous_data_untouched(service, admin):
+    export = focus_folder(admin.org_id) / "export.csv"
     await asyncio.to_thread(shutil.copy, SAMPLE, export)
     account_id = await focus_account(admin, export)
     await sync(admin, account_id)

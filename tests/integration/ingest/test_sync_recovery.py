@@ -17,7 +17,7 @@ from services.common.messaging import SYNC_TASKS
 from services.ingest import repository_accounts
 from services.ingest.bootstrap import deps_of
 from services.ingest.scheduler import run_due
-from tests.support.infra import FOCUS_SAMPLE
+from tests.support.infra import FOCUS_SAMPLE, focus_path
 from tests.support.ingest_service import TEST_CONFIG, Client, new_org, running_ingest, wait_job
 
 SAMPLE = FOCUS_SAMPLE
@@ -41,7 +41,9 @@ async def focus_account(client: Client) -> int:
     account = pb.CloudAccount(
         name="FOCUS",
         provider=provider_pb2.PROVIDER_FOCUS_FILE,
-        settings=pb.CloudAccountSettings(focus_file=pb.FocusFileSettings(path=str(SAMPLE))),
+        settings=pb.CloudAccountSettings(
+            focus_file=pb.FocusFileSettings(path=focus_path(client.org_id, SAMPLE))
+        ),
     )
     request = pb.CreateCloudAccountRequest(cloud_account=account)
     return (await client.accounts.CreateCloudAccount(request)).cloud_account.id

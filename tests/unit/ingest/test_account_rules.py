@@ -26,7 +26,18 @@ SA_JSON = json.dumps({"type": "service_account", "client_email": "x@y"})
             AccountSpec("AZURE", settings={"scope": "/subscriptions/1", "tenant_id": "t"}),
             "c.settings.azure.client_id",
         ),
-        (AccountSpec("FOCUS_FILE", settings={}), "c.settings.focus_file"),
+        (
+            AccountSpec("FOCUS_FILE", settings={"path": "x.csv", "s3_prefix": "s3://bucket/"}),
+            "c.settings.focus_file",
+        ),
+        (
+            AccountSpec("FOCUS_FILE", settings={"path": "/srv/a/x.csv"}),
+            "c.settings.focus_file.path",
+        ),
+        (
+            AccountSpec("FOCUS_FILE", settings={"path": "b/../../a.csv"}),
+            "c.settings.focus_file.path",
+        ),
         (
             AccountSpec("FOCUS_FILE", settings={"s3_prefix": "http://bucket"}),
             "c.settings.focus_file.s3_prefix",
@@ -59,6 +70,8 @@ def test_bad_settings_name_their_field(spec: AccountSpec, field: str) -> None:
         AccountSpec(
             "FOCUS_FILE", settings={"s3_prefix": "s3://bucket/exports/", "s3_region": "eu-west-1"}
         ),
+        AccountSpec("FOCUS_FILE", settings={"path": "exports/2024-09.csv"}),
+        AccountSpec("FOCUS_FILE", settings={}),  # an upload account
     ],
 )
 def test_good_settings_pass(spec: AccountSpec) -> None:
@@ -108,7 +121,7 @@ def test_registry_maps_contract_names_to_connector_keys() -> None:
             "AzureCostConnector",
         ),
         ("DIGITALOCEAN", {}, {"token": "t"}, "DigitalOceanConnector"),
-        ("FOCUS_FILE", {"path": "/tmp/x.csv"}, {}, "FocusFileConnector"),
+        ("FOCUS_FILE", {"path": "x.csv"}, {}, "FocusFileConnector"),
     ],
 )
 def test_registry_builds_each_providers_connector(provider, settings, credentials, cls) -> None:

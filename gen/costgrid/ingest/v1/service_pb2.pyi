@@ -350,13 +350,20 @@ Global___DigitalOceanSettings: _TypeAlias = DigitalOceanSettings  # noqa: Y015
 
 @_typing.final
 class FocusFileSettings(_message.Message):
+    """Exactly one source, or none: an account with neither receives its files by upload
+    (SyncService.UploadFocusFile).
+    """
+
     DESCRIPTOR: _descriptor.Descriptor
 
     PATH_FIELD_NUMBER: _builtins.int
     S3_PREFIX_FIELD_NUMBER: _builtins.int
     S3_REGION_FIELD_NUMBER: _builtins.int
     path: _builtins.str
-    """A file or directory on the ingest host."""
+    """A file or directory relative to the organization's folder in the operator's drop folder
+    (COSTGRID_INGEST_FOCUS_ROOT/<org_id>/); absolute paths, ".." and links leading outside
+    it are refused.
+    """
     s3_prefix: _builtins.str
     """"s3://bucket/prefix/" of a FOCUS export."""
     s3_region: _builtins.str
@@ -1136,6 +1143,112 @@ class ListSyncJobsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListSyncJobsResponse: _TypeAlias = ListSyncJobsResponse  # noqa: Y015
+
+@_typing.final
+class UploadFocusFileHeader(_message.Message):
+    """First message of an upload: what is coming."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACCOUNT_ID_FIELD_NUMBER: _builtins.int
+    CONTENT_TYPE_FIELD_NUMBER: _builtins.int
+    CONTENT_ENCODING_FIELD_NUMBER: _builtins.int
+    DECLARED_SIZE_FIELD_NUMBER: _builtins.int
+    SHA256_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    account_id: _builtins.int
+    """A FOCUS_FILE account of the caller's organization without a path or S3 prefix."""
+    content_type: _builtins.str
+    """"text/csv", "application/gzip", "application/vnd.apache.parquet" or
+    "application/octet-stream" (the format is then told by the file's first bytes).
+    """
+    content_encoding: _builtins.str
+    """"gzip" for gzip-compressed CSV; empty for none."""
+    declared_size: _builtins.int
+    """Bytes announced by the client (Content-Length); 0 when unknown. Over the limit is refused
+    before any byte is stored.
+    """
+    sha256: _builtins.str
+    """Expected SHA-256 of the bytes as sent, 64 hex digits; empty to skip the check."""
+    request_id: _builtins.str
+    """Idempotency key of the sync job the upload starts."""
+    def __init__(
+        self,
+        *,
+        account_id: _builtins.int = ...,
+        content_type: _builtins.str = ...,
+        content_encoding: _builtins.str = ...,
+        declared_size: _builtins.int = ...,
+        sha256: _builtins.str = ...,
+        request_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "content_encoding", b"content_encoding", "content_type", b"content_type", "declared_size", b"declared_size", "request_id", b"request_id", "sha256", b"sha256"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UploadFocusFileHeader: _TypeAlias = UploadFocusFileHeader  # noqa: Y015
+
+@_typing.final
+class UploadFocusFileRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HEADER_FIELD_NUMBER: _builtins.int
+    CHUNK_FIELD_NUMBER: _builtins.int
+    chunk: _builtins.bytes
+    """The file's next bytes (about 1 MiB each)."""
+    @_builtins.property
+    def header(self) -> Global___UploadFocusFileHeader: ...
+    def __init__(
+        self,
+        *,
+        header: Global___UploadFocusFileHeader | None = ...,
+        chunk: _builtins.bytes = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["chunk", b"chunk", "header", b"header", "part", b"part"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["chunk", b"chunk", "header", b"header", "part", b"part"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_part: _TypeAlias = _typing.Literal["header", "chunk"]  # noqa: Y015
+    _WhichOneofArgType_part: _TypeAlias = _typing.Literal["part", b"part"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_part) -> _WhichOneofReturnType_part | None: ...
+
+Global___UploadFocusFileRequest: _TypeAlias = UploadFocusFileRequest  # noqa: Y015
+
+@_typing.final
+class UploadFocusFileResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOB_ID_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    SHA256_FIELD_NUMBER: _builtins.int
+    SIZE_BYTES_FIELD_NUMBER: _builtins.int
+    FORMAT_FIELD_NUMBER: _builtins.int
+    job_id: _builtins.int
+    """The job importing the file; its task replaces the days the file covers."""
+    status: Global___SyncJobStatus.ValueType
+    sha256: _builtins.str
+    """SHA-256 of the bytes received, 64 hex digits."""
+    size_bytes: _builtins.int
+    format: _builtins.str
+    """"csv", "csv.gz" or "parquet"."""
+    def __init__(
+        self,
+        *,
+        job_id: _builtins.int = ...,
+        status: Global___SyncJobStatus.ValueType = ...,
+        sha256: _builtins.str = ...,
+        size_bytes: _builtins.int = ...,
+        format: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["format", b"format", "job_id", b"job_id", "sha256", b"sha256", "size_bytes", b"size_bytes", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UploadFocusFileResponse: _TypeAlias = UploadFocusFileResponse  # noqa: Y015
 
 @_typing.final
 class GetOverviewRequest(_message.Message):

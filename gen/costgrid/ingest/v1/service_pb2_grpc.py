@@ -393,6 +393,11 @@ class SyncServiceStub:
                 request_serializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.ListSyncJobsRequest.SerializeToString,
                 response_deserializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.ListSyncJobsResponse.FromString,
                 _registered_method=True)
+        self.UploadFocusFile = channel.stream_unary(
+                '/costgrid.ingest.v1.SyncService/UploadFocusFile',
+                request_serializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.UploadFocusFileRequest.SerializeToString,
+                response_deserializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.UploadFocusFileResponse.FromString,
+                _registered_method=True)
 
 
 class SyncServiceServicer:
@@ -418,6 +423,15 @@ class SyncServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UploadFocusFile(self, request_iterator, context):
+        """Receives one FOCUS export file for an upload account (a FOCUS_FILE account with neither a
+        path nor an S3 prefix): the header first, then the bytes in chunks. Answers once the file
+        is stored and checked, with the sync job that imports it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SyncServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -435,6 +449,11 @@ def add_SyncServiceServicer_to_server(servicer, server):
                     servicer.ListSyncJobs,
                     request_deserializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.ListSyncJobsRequest.FromString,
                     response_serializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.ListSyncJobsResponse.SerializeToString,
+            ),
+            'UploadFocusFile': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadFocusFile,
+                    request_deserializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.UploadFocusFileRequest.FromString,
+                    response_serializer=costgrid_dot_ingest_dot_v1_dot_service__pb2.UploadFocusFileResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -519,6 +538,33 @@ class SyncService:
             '/costgrid.ingest.v1.SyncService/ListSyncJobs',
             costgrid_dot_ingest_dot_v1_dot_service__pb2.ListSyncJobsRequest.SerializeToString,
             costgrid_dot_ingest_dot_v1_dot_service__pb2.ListSyncJobsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadFocusFile(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/costgrid.ingest.v1.SyncService/UploadFocusFile',
+            costgrid_dot_ingest_dot_v1_dot_service__pb2.UploadFocusFileRequest.SerializeToString,
+            costgrid_dot_ingest_dot_v1_dot_service__pb2.UploadFocusFileResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -108,6 +108,11 @@ class SyncServiceStub:
     """Answers at once with the job id; the work runs on the JetStream work queue."""
     GetSyncJob: _aio.UnaryUnaryMultiCallable[_service_pb2.GetSyncJobRequest, _service_pb2.GetSyncJobResponse]
     ListSyncJobs: _aio.UnaryUnaryMultiCallable[_service_pb2.ListSyncJobsRequest, _service_pb2.ListSyncJobsResponse]
+    UploadFocusFile: _aio.StreamUnaryMultiCallable[_service_pb2.UploadFocusFileRequest, _service_pb2.UploadFocusFileResponse]
+    """Receives one FOCUS export file for an upload account (a FOCUS_FILE account with neither a
+    path nor an S3 prefix): the header first, then the bytes in chunks. Answers once the file
+    is stored and checked, with the sync job that imports it.
+    """
 
 class SyncServiceServicer(metaclass=_abc_1.ABCMeta):
     """Pulls billing data from providers. A job has one task per account."""
@@ -133,6 +138,17 @@ class SyncServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _service_pb2.ListSyncJobsRequest,
         context: _aio.ServicerContext[_service_pb2.ListSyncJobsRequest, _abc.Awaitable[_service_pb2.ListSyncJobsResponse]],
     ) -> _abc.Awaitable[_service_pb2.ListSyncJobsResponse]: ...
+
+    @_abc_1.abstractmethod
+    def UploadFocusFile(
+        self,
+        request_iterator: _abc.AsyncIterator[_service_pb2.UploadFocusFileRequest],
+        context: _aio.ServicerContext[_abc.AsyncIterator[_service_pb2.UploadFocusFileRequest], _abc.Awaitable[_service_pb2.UploadFocusFileResponse]],
+    ) -> _abc.Awaitable[_service_pb2.UploadFocusFileResponse]:
+        """Receives one FOCUS export file for an upload account (a FOCUS_FILE account with neither a
+        path nor an S3 prefix): the header first, then the bytes in chunks. Answers once the file
+        is stored and checked, with the sync job that imports it.
+        """
 
 def add_SyncServiceServicer_to_server(servicer: SyncServiceServicer, server: _aio.Server) -> None: ...
 

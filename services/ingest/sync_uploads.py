@@ -1,0 +1,59 @@
+"""The sync task of an upload account: import the file uploaded with the task's job.
+
+An upload replaces exactly the days it holds (storage.replace_days), so the same file
+uploaded twice is stored once, and a month's export does not erase another month's. A task
+of such an account without an upload (a scheduled or manual sync) has nothing to pull and
+changes nothing. The file is removed once its import has committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.common.db import raw_connection
+from services.ingest import events, storage, upload_files
+from services.ingest import repository_accounts as accounts
+from services.ingest import repository_uploads as uploads
+from services.ingest.connectors.focus import iter_focus_batches
+from services.ingest.deps import Deps
+from services.ingest.repository_accounts import AccountRow
+from services.ingest.repository_sync import TaskRow
+from services.ingest.storage import StoreResult
+from services.ingest.storage_chunks import Owner, batch_chunks, threaded
+
+BATCH_ROWS = 8192
+
+
+@dataclass(frozen=True)
+class UploadImport:
+    write: Callable[[AsyncSession], Awaitable[StoreResult]]
+    done: Callable[[], None]  # after the commit
+
+
+async def upload_import(deps: Deps, task: TaskRow, account: AccountRow) -> UploadImport:
+    async with deps.db.transaction() as session:
+        upload = await uploads.of_task(session, task.org_id, task.job_id, account.id)
+    if upload is None:
+        return UploadImport(write=_nothing, done=lambda: None)
+    directory = deps.config.upload_dir
+    label = f"uploaded file {upload.sha256[:12]}"
+    source = upload_files.source(directory, upload.file_name, upload.format, label)
+    owner = Owner(account.org_id, account.id, account.provider)
+
+    async def write(session: AsyncSession) -> StoreResult:
+        chunks = threaded(lambda: batch_chunks(iter_focus_batches(source, BATCH_ROWS), owner))
+        result = await storage.replace_days(await raw_connection(session), owner, chunks)
+        await accounts.mark_synced(session, account.id)
+        await uploads.mark_imported(session, upload.id)
+        if result.window is not None:
+            await events.costs_updated(session, owner, account.name, result.window, result.daily)
+        return result
+
+    return UploadImport(write=write, done=lambda: upload_files.remove(directory, upload.file_name))
+
+
+async def _nothing(session: AsyncSession) -> StoreResult:
+    return StoreResult()
