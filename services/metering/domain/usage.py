@@ -8,12 +8,15 @@ allocation changes are grouped per (tenant, cluster, meter) for the step-functio
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import numpy as np
+
 from services.metering.domain.allocations import Point, inner_integral
+from services.metering.domain.digests import Digests, DigestSet
 from services.metering.domain.meters import ALLOCATION_UNITS, LOGS, SAMPLE_UNITS
 from services.metering.domain.periods import DAY, period_of_day
 
@@ -335,40 +338,59 @@ def _one_by_one(
 
 
 def fold(
-    accepted: Accepted, applied: dict[str, set[str]]
-) -> tuple[BatchTotals, dict[str, list[str]], list[int]]:
-    """(what the new events add, their ids per period, positions of duplicates).
+    accepted: Accepted, applied: Mapping[str, DigestSet]
+) -> tuple[BatchTotals, dict[str, list[str]], list[int], dict[str, Digests]]:
+    """(what the new events add, their ids per period, positions of duplicates, the digests
+    of those new ids per period).
 
     An id is a duplicate when `applied` (per period) or an earlier event of the batch has it.
     """
     ids, periods = accepted.ids, accepted.periods
-    if _all_new(accepted, applied):  # the common case
-        fresh: dict[str, list[str]] = {}
+    keys = Digests.of(ids)
+    known = _known(keys, periods, applied)
+    if known is None and len(set(ids)) == len(ids):  # the common case
         if len(set(periods)) == 1:
-            fresh[periods[0]] = list(ids)
-        else:
-            for event_id, period in zip(ids, periods, strict=True):
-                fresh.setdefault(period, []).append(event_id)
-        return _totals(accepted), fresh, []
-    fresh, duplicates, kept = {}, [], []
+            return _totals(accepted), {periods[0]: list(ids)}, [], {periods[0]: keys}
+        fresh, fresh_keys = _per_period(ids, periods, list(range(len(ids))), keys)
+        return _totals(accepted), fresh, [], fresh_keys
+    duplicates, kept = [], []
     in_batch: set[str] = set()
+    flags = known.tolist() if known is not None else [False] * len(ids)
     for i, event_id in enumerate(ids):
-        period = periods[i]
-        if event_id in in_batch or event_id in applied[period]:
+        if event_id in in_batch or flags[i]:
             duplicates.append(accepted.positions[i])
             continue
         in_batch.add(event_id)
-        fresh.setdefault(period, []).append(event_id)
         kept.append(i)
-    return _totals(_subset(accepted, kept)), fresh, duplicates
+    fresh, fresh_keys = _per_period(ids, periods, kept, keys)
+    return _totals(_subset(accepted, kept)), fresh, duplicates, fresh_keys
 
 
-def _all_new(accepted: Accepted, applied: dict[str, set[str]]) -> bool:
-    """Ids unique in the batch and unknown in every period it touches (so in their own)."""
-    unique = set(accepted.ids)
-    return len(unique) == len(accepted.ids) and all(
-        applied[period].isdisjoint(unique) for period in set(accepted.periods)
-    )
+def _known(
+    keys: Digests, periods: list[str], applied: Mapping[str, DigestSet]
+) -> np.ndarray | None:
+    """Per event, whether its period's applied ids hold it; None when none does (the usual)."""
+    distinct = set(periods)
+    if len(distinct) == 1:
+        found = applied[periods[0]].contains(keys)
+    else:
+        column = np.asarray(periods)
+        found = np.zeros(len(keys), bool)
+        for period in distinct:
+            at = np.flatnonzero(column == period)
+            found[at] = applied[period].contains(keys.take(at))
+    return found if found.any() else None
+
+
+def _per_period(
+    ids: list[str], periods: list[str], kept: list[int], keys: Digests
+) -> tuple[dict[str, list[str]], dict[str, Digests]]:
+    """The ids at indexes `kept`, and their digests, per period."""
+    at: dict[str, list[int]] = {}
+    for i in kept:
+        at.setdefault(periods[i], []).append(i)
+    fresh = {period: [ids[i] for i in index] for period, index in at.items()}
+    return fresh, {period: keys.take(np.array(index)) for period, index in at.items()}
 
 
 def _totals(accepted: Accepted) -> BatchTotals:
@@ -421,15 +443,16 @@ class Folded:
 
     totals: BatchTotals
     fresh: dict[str, list[str]]  # period -> ids
+    keys: dict[str, Digests]  # period -> digests of `fresh`
     duplicates: list[int]  # positions
     changes: dict[Key, list[Point]]  # sorted per key
     inner: dict[Key, dict[int, Decimal]]  # per key: inner_integral of its changes
 
 
 def fold_batch(
-    accepted: Accepted, applied: dict[str, set[str]], terms: dict[str, TenantTerms]
+    accepted: Accepted, applied: Mapping[str, DigestSet], terms: dict[str, TenantTerms]
 ) -> Folded:
-    totals, fresh, duplicates = fold(accepted, applied)
+    totals, fresh, duplicates, keys = fold(accepted, applied)
     changes = totals.sorted_changes()
     inner = {key: inner_integral(new, terms[key[0]].cuts) for key, new in changes.items()}
-    return Folded(totals, fresh, duplicates, changes, inner)
+    return Folded(totals, fresh, keys, duplicates, changes, inner)

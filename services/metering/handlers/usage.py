@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import Database
 from services.metering.domain.allocations import Change, apply_late, close_tail, is_in_order
+from services.metering.domain.digests import Digests
 from services.metering.domain.periods import period_bounds
 from services.metering.domain.usage import (
     Accepted,
@@ -52,7 +53,7 @@ _DUPLICATE = Outcome(DUPLICATE, message="already applied")
 class Applied:
     outcomes: list[Outcome]
     ledger_rows: dict[str, int]  # period -> seq of the ledger row written
-    fresh: dict[str, list[str]]  # period -> ids applied now
+    keys: dict[str, Digests]  # period -> digests of the ids applied now
 
 
 @dataclass
@@ -107,7 +108,7 @@ async def record_usage(
             applied[org] = await apply_usage(session, seen, org, batches[org], now, ready)
     for org, result in applied.items():
         if result.ledger_rows:
-            seen.committed(org, result.ledger_rows, result.fresh)
+            seen.committed(org, result.ledger_rows, result.keys)
     return {org: result.outcomes for org, result in applied.items()}
 
 
@@ -140,7 +141,7 @@ async def apply_usage(
         return Applied(outcomes, {}, {})
     applied = await seen.load(conn, org, set(accepted.periods))
     folded = sorted_.folded
-    if folded is None or not all(applied[p].isdisjoint(ids) for p, ids in folded.fresh.items()):
+    if folded is None or not all(applied[p].isdisjoint(keys) for p, keys in folded.keys.items()):
         folded = fold_batch(accepted, applied, terms)
     for position in folded.duplicates:
         outcomes[position] = _DUPLICATE
@@ -153,7 +154,7 @@ async def apply_usage(
     watched = sorted(pair for pair in totals.sampled if pair[0] in enforced)
     if watched:
         await allowances.notify_reached(session, org, watched)
-    return Applied(outcomes, rows, fresh)
+    return Applied(outcomes, rows, folded.keys)
 
 
 async def _sort(

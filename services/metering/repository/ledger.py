@@ -8,6 +8,8 @@ joined by newlines.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import asyncpg
 
 
@@ -28,19 +30,32 @@ async def last_seq(conn: asyncpg.Connection, org: str) -> int:
     return seq
 
 
-async def period_ids(conn: asyncpg.Connection, org: str, period: str, upto: int) -> set[str]:
-    """Every id applied in `period` by rows up to seq `upto` (rows without a period included)."""
-    rows = await conn.fetch(
+async def period_ids(
+    conn: asyncpg.Connection, org: str, period: str, upto: int
+) -> AsyncIterator[list[str]]:
+    """Every id applied in `period` by rows up to seq `upto` (rows without a period included),
+    a row at a time: a period's ids are never all in memory as text at once. Call inside a
+    transaction (a cursor)."""
+    async for row in conn.cursor(
         "SELECT ids FROM usage_ledger WHERE org_id = $1 AND (period = $2 OR period IS NULL) "
         "AND seq <= $3",
         org,
         period,
         upto,
+        prefetch=4,  # a row holds up to a fetch's ids: ~2 MB of text
+    ):
+        yield row[0].split("\n")
+
+
+async def count_period_ids(conn: asyncpg.Connection, org: str, period: str, upto: int) -> int:
+    """How many ids `period_ids` will yield (read on the server: nothing comes back but this)."""
+    return await conn.fetchval(
+        "SELECT coalesce(sum(length(ids) - length(replace(ids, E'\\n', '')) + 1), 0)::bigint "
+        "FROM usage_ledger WHERE org_id = $1 AND (period = $2 OR period IS NULL) AND seq <= $3",
+        org,
+        period,
+        upto,
     )
-    ids: set[str] = set()
-    for row in rows:
-        ids.update(row[0].split("\n"))
-    return ids
 
 
 async def append(conn: asyncpg.Connection, org: str, ids: dict[str, list[str]]) -> dict[str, int]:

@@ -91,6 +91,24 @@ async def test_a_period_dropped_from_memory_is_reloaded_from_the_ledger(admin, o
     assert await _apply(db, seen, org, event) == ["DUPLICATE"]
 
 
+async def test_after_a_restart_ids_loaded_from_the_ledger_are_still_refused(admin, org, db):
+    """A new process knows nothing: it loads the period's ids from the ledger, row by row, as
+    12-byte digests, and still refuses every id applied before."""
+    tenant, start = await _tenant(admin)
+    events = [
+        alloc(tenant, "cpu", str(i % 3), start + i * 60, event_id=f"before-{i}") for i in range(10)
+    ]
+    before = SeenIds()
+    for chunk in (events[:4], events[4:7], events[7:]):  # a ledger row each
+        assert await _apply(db, before, org, *chunk) == ["ACCEPTED"] * len(chunk)
+    restarted = SeenIds()
+    new = alloc(tenant, "cpu", "1", start + 11 * 60, event_id="after-0")
+    outcomes = await _apply(db, restarted, org, events[3], new, events[9], events[0])
+    assert outcomes == ["DUPLICATE", "ACCEPTED", "DUPLICATE", "DUPLICATE"]
+    loaded = restarted.known(org, [period_of(start)])[period_of(start)]
+    assert (len(loaded), loaded.nbytes) == (11, 11 * 12)
+
+
 async def test_ids_and_clusters_with_control_characters_are_rejected(admin):
     tenant, start = await _tenant(admin)
     results = await record(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.metering.domain.digests import Digests, DigestSet
 from services.metering.domain.meters import ALLOCATION_UNITS
 from services.metering.domain.periods import DAY, period_bounds, period_of
 from services.metering.domain.usage import (
@@ -140,9 +141,15 @@ def test_fold_agrees_with_folding_event_by_event(rows, applied_ids, repeat):
     assert len(accepted) == len(rows)
     periods = set(accepted.periods)
     applied = {period: set(applied_ids) for period in periods}
-    totals, fresh, duplicates = fold(accepted, applied)
+    digests = {period: DigestSet() for period in periods}
+    for held in digests.values():
+        held.add(Digests.of(applied_ids))
+    totals, fresh, duplicates, keys = fold(accepted, digests)
     expected = _reference_fold(rows, applied)
     assert (fresh, duplicates) == expected[:2]
+    for period, ids in fresh.items():
+        assert keys[period].hi.tolist() == Digests.of(ids).hi.tolist()
+        assert keys[period].lo.tolist() == Digests.of(ids).lo.tolist()
     assert totals.changes == expected[2]
     assert (totals.logs, totals.histogram, totals.peaks, totals.sampled) == expected[3:]
 
