@@ -24,6 +24,7 @@ import itertools
 import math
 import os
 import sys
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -79,6 +80,7 @@ _SHARD_BITS = 8
 # First high half of each shard after the first: a shard holds one 1/256th of the hash space.
 _SHARD_STARTS = np.arange(1, 1 << _SHARD_BITS, dtype=np.uint64) << np.uint64(64 - _SHARD_BITS)
 _MIN_RECENT = 1 << 18
+_KEEP_LATEST = 4  # the adds between a writer's sort and its turn: another writer's batch or two
 
 
 class DigestSet:
@@ -88,12 +90,18 @@ class DigestSet:
     set; neither does loading (`Loading`).
 
     Adding a digest that is already there keeps both copies (harmless: callers add new ids).
+
+    `adds` counts the calls to `add`, and the last few added parts are kept apart as well: a
+    batch checked against the set a moment ago need only be checked against what came since
+    (`isdisjoint_since`), a few thousand digests instead of millions.
     """
 
     def __init__(self) -> None:
         self._shards = [Digests.empty()] * (1 << _SHARD_BITS)  # each sorted by `hi`
         self._recent = Digests.empty()  # sorted by `hi`
         self._size = 0
+        self.adds = 0
+        self._latest: deque[Digests] = deque(maxlen=_KEEP_LATEST)  # the last adds, sorted
 
     def __len__(self) -> int:
         return self._size
@@ -108,6 +116,8 @@ class DigestSet:
             return
         new = new.sorted()
         self._size += len(new)
+        self.adds += 1
+        self._latest.append(new)
         limit = max(_MIN_RECENT, self._size >> 4)
         self._recent = _merge(self._recent, new)
         if len(self._recent) > limit:
@@ -128,6 +138,15 @@ class DigestSet:
 
     def isdisjoint(self, queries: Digests) -> bool:
         return not self.contains(queries).any()
+
+    def isdisjoint_since(self, adds: int, queries: Digests) -> bool | None:
+        """Whether nothing added after the set's first `adds` adds is among `queries`; None
+        when those adds are too far back to tell (check the whole set then)."""
+        behind = self.adds - adds
+        if not 0 <= behind <= len(self._latest):
+            return None
+        later = list(self._latest)[len(self._latest) - behind :]
+        return not any(_find(part, queries).any() for part in later)
 
     def _into_shards(self, new: Digests) -> None:
         """`new` sorted: each shard's part of it merged into that shard, one shard at a time."""

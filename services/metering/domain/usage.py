@@ -447,6 +447,20 @@ class Folded:
     duplicates: list[int]  # positions
     changes: dict[Key, list[Point]]  # sorted per key
     inner: dict[Key, dict[int, Decimal]]  # per key: inner_integral of its changes
+    against: dict[str, tuple[DigestSet, int]]  # period -> the set folded against, its adds then
+
+    def still_new(self, applied: Mapping[str, DigestSet]) -> bool:
+        """Whether the new ids are still new against `applied`, the sets as they are now:
+        only what was added to a set since the fold is looked at, when it is the same set."""
+        for period, keys in self.keys.items():
+            held, adds = self.against[period]
+            now = applied[period]
+            fresh = now.isdisjoint_since(adds, keys) if now is held else None
+            if fresh is None:
+                fresh = now.isdisjoint(keys)
+            if not fresh:
+                return False
+        return True
 
 
 def fold_batch(
@@ -455,4 +469,5 @@ def fold_batch(
     totals, fresh, duplicates, keys = fold(accepted, applied)
     changes = totals.sorted_changes()
     inner = {key: inner_integral(new, terms[key[0]].cuts) for key, new in changes.items()}
-    return Folded(totals, fresh, keys, duplicates, changes, inner)
+    against = {period: (applied[period], applied[period].adds) for period in keys}
+    return Folded(totals, fresh, keys, duplicates, changes, inner, against)

@@ -141,7 +141,7 @@ async def apply_usage(
         return Applied(outcomes, {}, {})
     applied = await seen.load(conn, org, set(accepted.periods))
     folded = sorted_.folded
-    if folded is None or not all(applied[p].isdisjoint(keys) for p, keys in folded.keys.items()):
+    if folded is None or not folded.still_new(applied):
         folded = fold_batch(accepted, applied, terms)
     for position in folded.duplicates:
         outcomes[position] = _DUPLICATE

@@ -23,7 +23,7 @@ from services.metering.convert import event_fields
 from services.metering.domain.periods import period_bounds, period_of
 from services.metering.domain.usage import Events
 from services.metering.handlers.seen_ids import SeenIds
-from services.metering.handlers.usage import apply_usage, record_usage
+from services.metering.handlers.usage import apply_usage, presort, record_usage
 from services.metering.repository import pg
 from tests.integration.metering.conftest import (
     alloc,
@@ -69,6 +69,23 @@ async def test_an_id_one_writer_applied_is_a_duplicate_for_another(admin, org, d
     # `first` has this period loaded already: it must catch up with what `second` wrote.
     assert await _apply(db, first, org, two, one) == ["DUPLICATE", "DUPLICATE"]
     assert await _cpu_hours(admin, tenant) == 2
+
+
+async def test_an_id_applied_between_a_writers_sort_and_its_turn_is_a_duplicate(admin, org, db):
+    """A worker sorts and folds its batch ahead of its turn; ids another writer applies in
+    between must still be found when the turn comes (only what came since is looked at)."""
+    tenant, start = await _tenant(admin)
+    first, second = SeenIds(), SeenIds()
+    old = alloc(tenant, "cpu", "1", start + HOUR, event_id="old")
+    assert await _apply(db, first, org, old) == ["ACCEPTED"]
+    batch = [
+        alloc(tenant, "cpu", str(i), start + (2 + i) * HOUR, event_id=f"b{i}") for i in range(3)
+    ]
+    events = Events.of_rows(map(event_fields, batch))
+    ready = await presort(db, first, {org: events})
+    assert await _apply(db, second, org, batch[1]) == ["ACCEPTED"]
+    outcomes = await record_usage(db, first, {org: events}, presorted=ready)
+    assert [o.outcome for o in outcomes[org]] == ["ACCEPTED", "DUPLICATE", "ACCEPTED"]
 
 
 async def test_a_batch_that_rolled_back_leaves_its_ids_unapplied(admin, org, db):

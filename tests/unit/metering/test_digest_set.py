@@ -86,3 +86,21 @@ def test_small_and_empty(count):
     assert len(held) == count
     assert held.contains(Digests.of(["x-0"])).tolist() == [count == 1]
     assert held.contains(Digests.empty()).tolist() == []
+
+
+def test_what_came_since_a_number_of_adds_is_checked_alone():
+    held = DigestSet()
+    held.add(Digests.of(_ids("old", 1000)))
+    adds = held.adds
+    assert held.isdisjoint_since(adds, Digests.of(_ids("old", 10))) is True  # nothing since
+    held.add(Digests.of(["new-1", "new-2"]))
+    held.add(Digests.of(["new-3"]))
+    assert held.isdisjoint_since(adds, Digests.of(["new-3", "other"])) is False
+    assert (
+        held.isdisjoint_since(adds, Digests.of(["old-1", "other"])) is True
+    )  # before: not looked at
+    assert held.isdisjoint_since(adds + 1, Digests.of(["new-1"])) is True
+    for i in range(digests._KEEP_LATEST):
+        held.add(Digests.of([f"more-{i}"]))
+    assert held.isdisjoint_since(adds, Digests.of(["new-3"])) is None  # too far back to tell
+    assert held.isdisjoint_since(held.adds + 1, Digests.of(["new-3"])) is None
