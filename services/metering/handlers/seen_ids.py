@@ -68,7 +68,7 @@ class SeenIds:
         """What is in memory now, without the database: may miss other writers' latest ids."""
         state = self._orgs.get(org)
         loaded = state.periods if state is not None else {}
-        return {period: loaded.get(period) or DigestSet() for period in periods}
+        return {period: loaded[period] if period in loaded else DigestSet() for period in periods}
 
     def committed(self, org: str, written: dict[str, int], keys: dict[str, Digests]) -> None:
         """After the transaction that wrote ledger rows `written` (period -> seq) committed;
