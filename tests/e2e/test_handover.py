@@ -30,7 +30,7 @@ from services.metering.settings import MeteringSettings
 from tests.integration.metering.conftest import Stub, alloc, current_period, make_plan, make_tenant
 from tests.support import budgets_events
 from tests.support.grpc_client import channel_as
-from tests.support.infra import FOCUS_SAMPLE
+from tests.support.infra import FOCUS_SAMPLE, focus_path
 from tests.support.ingest_service import Client, new_org, running_ingest, wait_job
 from tests.support.service_process import free_port, spawn, table_locked, wait_blocked
 from tools.run import wait_serving
@@ -54,12 +54,13 @@ async def test_a_sync_task_of_a_killed_ingest_replica_finishes_on_another_within
     first = spawn("ingest", settings, tmp_path / "ingest.log", port)
     try:
         await asyncio.to_thread(wait_serving, f"127.0.0.1:{port}", 60)
-        client = Client(f"127.0.0.1:{port}", settings, Caller(new_org(), "admin", "alice"))
+        org = new_org()
+        client = Client(f"127.0.0.1:{port}", settings, Caller(org, "admin", "alice"))
         account = ingest_pb.CloudAccount(
             name="FOCUS",
             provider=provider_pb2.PROVIDER_FOCUS_FILE,
             settings=ingest_pb.CloudAccountSettings(
-                focus_file=ingest_pb.FocusFileSettings(path=str(FOCUS_SAMPLE))
+                focus_file=ingest_pb.FocusFileSettings(path=focus_path(org, FOCUS_SAMPLE))
             ),
         )
         created = await client.accounts.CreateCloudAccount(
