@@ -110,6 +110,8 @@ class Row:
 def _number(value: float) -> str:
     if math.isnan(value):
         return "nan"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     if abs(value) >= 100:

@@ -14,7 +14,7 @@ def test_ratio_target_is_judged_on_figure_over_baseline():
 def test_figure_target_ignores_the_baseline():
     row = table.Row("trend p99", "large", 31.0, "ms", 12.0, table.at_most(25, on="figure"))
     assert row.met is False
-    assert row.cells()[4:] == ("2.58", "figure <= 25.0 ms", "NO")
+    assert row.cells()[4:] == ("2.58", "figure <= 25 ms", "NO")
 
 
 def test_a_row_without_target_or_baseline_has_no_verdict():
