@@ -9,15 +9,13 @@ table of all of them at the end. A benchmark that fails shows as a row with its 
 
 from __future__ import annotations
 
-import argparse
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench._table import ROWS_FILE_ENV, SIZE_ENV, SIZES, Row, read, render
+from bench._table import Row, arguments, read, render
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,10 +24,8 @@ def run(module: str, size: str, rows_file: Path) -> bool:
     """Runs one benchmark; when it fails, a row saying so takes the place of its rows."""
     print(f"\n=== bench.{module} ({size}) ===", file=sys.stderr, flush=True)
     started = time.monotonic()
-    env = {**os.environ, SIZE_ENV: size, ROWS_FILE_ENV: str(rows_file)}
-    code = subprocess.call(
-        [sys.executable, "-m", f"bench.{module}"], cwd=HERE.parent, env=env, stdout=sys.stderr
-    )
+    command = [sys.executable, "-m", f"bench.{module}", "--size", size, "--rows-file", rows_file]
+    code = subprocess.call(command, cwd=HERE.parent, stdout=sys.stderr)
     print(
         f"=== bench.{module}: exit {code} after {time.monotonic() - started:.0f}s ===",
         file=sys.stderr,
@@ -43,9 +39,8 @@ def run(module: str, size: str, rows_file: Path) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="benchmark modules (default: all)")
-    parser.add_argument("--size", choices=SIZES, default=os.environ.get(SIZE_ENV) or "default")
     args = parser.parse_args(argv)
     modules = args.names or sorted(p.stem for p in HERE.glob("*.py") if not p.stem.startswith("_"))
     with tempfile.TemporaryDirectory(prefix="costgrid-bench-") as directory:

@@ -1,30 +1,41 @@
 """The one table `make bench` prints: bench, size, figure, baseline, ratio, target, met.
 
 Every benchmark returns `Row`s and hands them to `report`. Under the runner (`python -m
-bench`) they are appended as JSON lines to the file named by COSTGRID_BENCH_ROWS, and the
-runner prints all of them as one table at the end; a benchmark run alone prints its own.
-COSTGRID_BENCH_SIZE (`small`, `default`, `large`) picks the data sizes of every benchmark.
+bench`) they are appended as JSON lines to the file given by `--rows-file`, and the runner
+prints all of them as one table at the end; a benchmark run alone prints its own. `--size`
+(`small`, `default`, `large`) picks the data sizes of every benchmark. Both travel as
+arguments, not COSTGRID_* variables: services started by a benchmark refuse names they do
+not read.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
-import os
+import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-ROWS_FILE_ENV = "COSTGRID_BENCH_ROWS"
-SIZE_ENV = "COSTGRID_BENCH_SIZE"
 SIZES = ("small", "default", "large")
 COLUMNS = ("bench", "size", "figure", "baseline", "ratio", "target", "met")
 
 
+def arguments(description: str | None = None, **options: object) -> argparse.ArgumentParser:
+    """A benchmark's argument parser, knowing the runner's `--size` and `--rows-file`."""
+    parser = argparse.ArgumentParser(description=description, **options)  # type: ignore[arg-type]
+    parser.add_argument("--size", choices=SIZES, default="default", help="data sizes")
+    parser.add_argument("--rows-file", type=Path, help=argparse.SUPPRESS)
+    return parser
+
+
+def _common() -> argparse.Namespace:
+    return arguments(add_help=False).parse_known_args(sys.argv[1:])[0]
+
+
 def size() -> str:
-    chosen = os.environ.get(SIZE_ENV, "default") or "default"
-    if chosen not in SIZES:
-        raise SystemExit(f"{SIZE_ENV}={chosen!r}: expected one of {', '.join(SIZES)}")
-    return chosen
+    """The `--size` this benchmark runs at, before its own arguments are parsed."""
+    return str(_common().size)
 
 
 @dataclass(frozen=True)
@@ -136,9 +147,9 @@ def render(rows: list[Row]) -> str:
     return "\n".join([fmt(COLUMNS), rule, *(fmt(cells) for cells in lines[1:])])
 
 
-def report(rows: list[Row]) -> None:
+def report(rows: list[Row], rows_file: Path | None = None) -> None:
     """Hands the rows to the runner, or prints them when the benchmark runs alone."""
-    target = os.environ.get(ROWS_FILE_ENV)
+    target = rows_file or _common().rows_file
     if target:
         with Path(target).open("a") as handle:
             handle.writelines(row.to_json() + "\n" for row in rows)

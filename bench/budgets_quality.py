@@ -17,7 +17,6 @@ the noise level. Also the forecast's latency on 180 days of history, uncached.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import time
 from collections import defaultdict
@@ -187,7 +186,7 @@ def latency() -> table.Row:
 
 
 def main() -> list[table.Row]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = table.arguments(description=__doc__.splitlines()[0])
     parser.add_argument("--series", type=int, default=SERIES[table.size()], help="per shape")
     args = parser.parse_args()
     return [*forecast_rows(args.series), *anomaly_rows(), latency()]

@@ -12,7 +12,6 @@ minimal keep-alive client, so the figure measures the gateway, not the load gene
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import statistics
 import sys
@@ -196,7 +195,7 @@ SECONDS = {"small": 3.0, "default": 8.0, "large": 20.0}
 
 
 def main() -> list[table.Row]:
-    parser = argparse.ArgumentParser()
+    parser = table.arguments(__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=SECONDS[table.size()])
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()

@@ -11,7 +11,6 @@ Target: under 0.5% per idle service.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import time
@@ -61,7 +60,7 @@ def measure(seconds: float, settle: float) -> list[table.Row]:
 
 
 def main() -> list[table.Row]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = table.arguments(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=SECONDS[table.size()])
     parser.add_argument("--settle", type=float, default=5.0, help="wait after all are serving")
     args = parser.parse_args()

@@ -240,7 +240,7 @@ ROWS = {"small": 200_000, "default": 2_000_000, "large": 10_000_000}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = table.arguments(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=ROWS[table.size()])
     parser.add_argument("--keep-file", action="store_true")
     parser.add_argument("--dir", default=None, help="where to write the CSV (default: tmp)")

@@ -19,7 +19,6 @@ Targets (issue 22): overview and trend p99 within 2x of their floor; grouped tre
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import statistics
 import sys
@@ -218,7 +217,7 @@ async def main(steps: list[int], seconds: float) -> list[table.Row]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = table.arguments(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--accounts", type=int, nargs="+", default=STEPS[table.size()], help="accounts per step"
     )

@@ -158,7 +158,7 @@ async def main(count: int, calls: int) -> list[table.Row]:
 EVENTS = {"small": 50_000, "default": 1_000_000, "large": 10_000_000}
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
+    parser = table.arguments(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--events", type=int, default=EVENTS[table.size()])

@@ -277,7 +277,7 @@ EVENTS = {"small": 100_000, "default": 600_000, "large": 2_000_000}
 
 
 def cli() -> list[table.Row]:
-    parser = argparse.ArgumentParser(
+    parser = table.arguments(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--events", type=int, default=EVENTS[table.size()])

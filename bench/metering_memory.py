@@ -103,7 +103,7 @@ async def measure(events: int, per_message: int) -> list[table.Row]:
 
 
 def main() -> list[table.Row]:
-    parser = argparse.ArgumentParser(
+    parser = table.arguments(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--events", type=int, default=EVENTS[table.size()])

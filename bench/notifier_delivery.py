@@ -18,7 +18,6 @@ each event delivered exactly once.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import sys
@@ -420,7 +419,7 @@ CASES = {
 
 def main() -> list[table.Row]:
     events, rates = CASES[table.size()]
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = table.arguments(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=events)
     parser.add_argument(
         "--rate", type=float, nargs="+", default=rates, help="events per second; 0 = burst"

@@ -21,13 +21,12 @@ def test_a_row_without_target_or_baseline_has_no_verdict():
     assert table.Row("idle, suite", "20 s", 1.5, "% core").cells()[3:] == ("-", "-", "-", "-")
 
 
-def test_rows_survive_the_trip_from_a_benchmark_process_to_the_runner(tmp_path, monkeypatch):
+def test_rows_survive_the_trip_from_a_benchmark_process_to_the_runner(tmp_path):
     rows = [
         table.Row("coverage", "60 series", 79.5, "%", None, table.between(75, 85)),
         table.Row("metering_ingest", "default", math.nan, error="FAILED (exit 1)"),
     ]
-    monkeypatch.setenv(table.ROWS_FILE_ENV, str(tmp_path / "rows.jsonl"))
-    table.report(rows)
+    table.report(rows, tmp_path / "rows.jsonl")
     back = table.read(tmp_path / "rows.jsonl")
     assert [r.cells() for r in back] == [r.cells() for r in rows]
     assert back[0].met is True
