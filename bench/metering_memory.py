@@ -2,13 +2,14 @@
 
     .venv/bin/python -m bench.metering_memory [--events 1000000] [--per-message 15]
 
-Publishes `--events` usage events of the current period (as bench.metering_ingest does), starts
-the metering service in-process and, while its usage workers (child processes) apply them,
-samples each worker's RSS beside the events applied so far (the durable's ack floor). Figures:
-the highest worker's peak RSS (VmHWM) at `--events`, its growth per applied event (a
-least-squares slope over the second half of the run, past start-up), and the peak extrapolated
-linearly to 10,000,000 events in a period. The default run uses fewer than 10M events, so that
-last figure is an extrapolation, and says so; `--events 10000000` measures it.
+Publishes usage events of the current period (as bench.metering_ingest does), starts the
+metering service in-process and lets its usage workers (child processes) apply them all; the
+figure is the highest worker's peak RSS (VmHWM). Done twice, fresh each time, at a fifth of
+`--events` and at `--events`: the difference of the two peaks over the difference of events
+is the worker's growth per event of a period (batch buffers and start-up cost the same in
+both, so they cancel), and the peak at `--events` plus that growth up to 10,000,000 events is
+the figure at 10M. The default run uses fewer than 10M events, so that last figure is an
+extrapolation, and its size says so; `--events 10000000` measures it.
 Target (issue 22): under 300 MB at 10M events in a period.
 """
 
@@ -19,8 +20,6 @@ import asyncio
 import multiprocessing
 import time
 import uuid
-
-import numpy as np
 
 from bench import _table as table
 from bench._processes import rss_mb
@@ -42,21 +41,16 @@ EVENTS = {"small": 200_000, "default": 1_000_000, "large": 10_000_000}
 TEN_MILLION = 10_000_000
 
 
-async def sample_workers(bus, messages: int, per_message: int) -> list[tuple[int, float]]:
-    """(events applied, highest worker RSS in MB) every 0.2 s until every message is acked."""
+async def wait_applied(bus, messages: int) -> None:
     stream = bus.namespace.stream(USAGE_STREAM.name)
-    samples = []
-    while True:
-        info = await bus.js.consumer_info(stream, DURABLE)
-        rss = [rss_mb(p.pid, "VmRSS") for p in multiprocessing.active_children()]
-        if rss:
-            samples.append((info.ack_floor.stream_seq * per_message, max(rss)))
-        if info.ack_floor.stream_seq >= messages:
-            return samples
+    while True:  # the server's ack floor, polled: nothing here is told when it moves
+        if (await bus.js.consumer_info(stream, DURABLE)).ack_floor.stream_seq >= messages:
+            return
         await asyncio.sleep(0.2)
 
 
-async def measure(events: int, per_message: int) -> list[table.Row]:
+async def peak_at(events: int, per_message: int) -> float:
+    """The highest usage worker's peak RSS (MB) once `events` events of one period are applied."""
     settings = run_settings(*infrastructure_urls(), db_pool_size=5, log_level="ERROR")
     bus = await connect(settings.nats_url, "bench", Namespace(settings.namespace))
     await ensure_streams(bus)
@@ -67,10 +61,11 @@ async def measure(events: int, per_message: int) -> list[table.Row]:
         await setup_tenants(settings, org, start_at)
         messages = batches(org, events, per_message, start_at, now - 1, columns=True)
         await publish(bus, messages)
+        count = len(messages)
         del messages[:]  # the bench's own copy must not sit beside the workers' memory
         service = await start(definition(close_interval_seconds=3600), settings)
         try:
-            samples = await sample_workers(bus, -(-events // per_message), per_message)
+            await wait_applied(bus, count)
             peak = max(rss_mb(p.pid) for p in multiprocessing.active_children())
         finally:
             await service.stop(grace=1)
@@ -78,23 +73,32 @@ async def measure(events: int, per_message: int) -> list[table.Row]:
         await delete_streams(bus)
         await bus.close()
         await drop_run_database(settings)
-    late = [(n, mb) for n, mb in samples if n >= events / 2] or samples
-    slope = float(np.polyfit(*zip(*late, strict=True), 1)[0]) if len(late) > 1 else 0.0
-    extrapolated = peak + slope * max(0, TEN_MILLION - events)
-    print(
-        f"worker peak RSS {peak:.0f} MB at {events:,} events; growth {slope * 2**20:,.0f} "
-        f"bytes per event ({len(late)} samples); at 10M events: {extrapolated:.0f} MB"
-        f"{' (extrapolated)' if events < TEN_MILLION else ''}"
-    )
+    print(f"worker peak RSS {peak:.0f} MB at {events:,} events", flush=True)
+    return peak
+
+
+async def measure(events: int, per_message: int) -> list[table.Row]:
+    fewer = events // 5
+    low, peak = await peak_at(fewer, per_message), await peak_at(events, per_message)
+    per_event = (peak - low) / (events - fewer)
+    if per_event < 0:
+        raise SystemExit(f"peak RSS fell from {low:.0f} to {peak:.0f} MB: too noisy to judge")
+    at_ten_million = peak + per_event * max(0, TEN_MILLION - events)
+    estimated = " (extrapolated)" if events < TEN_MILLION else ""
+    print(f"growth {per_event * 2**20:,.0f} bytes per event; at 10M: {at_ten_million:.0f} MB")
     size = f"{events:,} events, 1 period"
-    ten_million = "10M events, 1 period" + (" (extrapolated)" if events < TEN_MILLION else "")
     return [
         table.Row("metering_memory: worker peak RSS", size, peak, "MB"),
-        table.Row("metering_memory: worker RSS growth per event", size, slope * 2**20, "B"),
+        table.Row(
+            "metering_memory: worker RSS growth per event",
+            f"{fewer:,} -> {events:,} events",
+            per_event * 2**20,
+            "B",
+        ),
         table.Row(
             "metering_memory: worker peak RSS",
-            ten_million,
-            extrapolated,
+            f"10M events, 1 period{estimated}",
+            at_ten_million,
             "MB",
             None,
             table.at_most(300, "figure"),
