@@ -38,8 +38,8 @@ test-unit: $(STAMP)
 test-integration: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests/integration tests/e2e
 
-bench: $(STAMP)  ## benchmarks; figures are ratios against a raw baseline measured in the same run
-	$(PY) -m bench
+bench: $(STAMP)  ## one table: each figure beside its baseline measured in the same run; BENCH_SIZE=small|large
+	$(PY) -m bench --size $(or $(BENCH_SIZE),default)
 
 lint: $(STAMP)
 	$(PY) -m ruff check services tools tests bench demo

@@ -26,6 +26,7 @@ sys.path.append(str(Path(__file__).resolve().parents[1] / "gen"))
 from costgrid.metering.v1 import service_pb2 as pb
 from costgrid.metering.v1 import service_pb2_grpc as grpc_metering
 
+from bench import _table as table
 from services.common.caller import Caller
 from services.common.messaging import Namespace, connect, delete_streams, ensure_streams
 from services.common.server import start
@@ -89,7 +90,7 @@ def line(name: str, ms: list[float]) -> str:
     return f"{name:<20} n={len(ms)}  p50={percentile(ms, 50):6.1f} ms  p90={percentile(ms, 90):6.1f} ms  p99={percentile(ms, 99):6.1f} ms  max={max(ms):6.1f} ms"
 
 
-async def main(count: int, calls: int) -> None:
+async def main(count: int, calls: int) -> list[table.Row]:
     settings = run_settings(*infrastructure_urls(), db_pool_size=5, log_level="ERROR")
     bus = await connect(settings.nats_url, "bench", Namespace(settings.namespace))
     await ensure_streams(bus)
@@ -137,9 +138,16 @@ async def main(count: int, calls: int) -> None:
         print(f"estimate total {result.total.amount} {result.total.currency_code}")
         print(line("GetTenant (baseline)", baseline))
         print(line("GetCurrentEstimate", latencies))
-        print(
-            f"p99 ratio {percentile(latencies, 99) / percentile(baseline, 99):.1f} x baseline  (target: p99 < 50 ms)"
-        )
+        return [
+            table.Row(
+                "metering_estimate: p99 GetCurrentEstimate vs GetTenant",
+                f"{count:,} events",
+                percentile(latencies, 99),
+                "ms",
+                percentile(baseline, 99),
+                table.at_most(50, "figure"),
+            )
+        ]
     finally:
         await service.stop(grace=1)
         await delete_streams(bus)
@@ -147,11 +155,13 @@ async def main(count: int, calls: int) -> None:
         await drop_run_database(settings)
 
 
+EVENTS = {"small": 50_000, "default": 1_000_000, "large": 10_000_000}
+
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
+    parser = table.arguments(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, default=EVENTS[table.size()])
     parser.add_argument("--calls", type=int, default=300)
     args = parser.parse_args()
-    asyncio.run(main(args.events, args.calls))
+    table.report(asyncio.run(main(args.events, args.calls)))
