@@ -214,7 +214,7 @@ def _find(held: Digests, queries: Digests) -> np.ndarray:
     at = np.searchsorted(held.hi, queries.hi)
     inside = np.minimum(at, len(held) - 1)
     same_hi = held.hi[inside] == queries.hi
-    found = same_hi & (held.lo[inside] == queries.lo)
+    found: np.ndarray = same_hi & (held.lo[inside] == queries.lo)
     # Ids whose high halves are equal but low ones differ (one pair in ~2**64 at random):
     # look along that run of equal high halves.
     for i in np.flatnonzero(same_hi & ~found).tolist():

@@ -49,13 +49,14 @@ async def period_ids(
 
 async def count_period_ids(conn: asyncpg.Connection, org: str, period: str, upto: int) -> int:
     """How many ids `period_ids` will yield (read on the server: nothing comes back but this)."""
-    return await conn.fetchval(
+    count: int = await conn.fetchval(
         "SELECT coalesce(sum(length(ids) - length(replace(ids, E'\\n', '')) + 1), 0)::bigint "
         "FROM usage_ledger WHERE org_id = $1 AND (period = $2 OR period IS NULL) AND seq <= $3",
         org,
         period,
         upto,
     )
+    return count
 
 
 async def append(conn: asyncpg.Connection, org: str, ids: dict[str, list[str]]) -> dict[str, int]:
