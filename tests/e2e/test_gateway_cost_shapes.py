@@ -18,7 +18,7 @@ import pytest
 from services.common.settings import Settings
 from tests.e2e.test_gateway_costs import _subset
 from tests.support.gateway_stack import Stack, gateway_stack
-from tests.support.infra import FOCUS_SAMPLE
+from tests.support.infra import FOCUS_SAMPLE, focus_path
 
 SEPTEMBER = {"as_of_date": "2024-09-30"}
 
@@ -35,11 +35,11 @@ async def _admin_of(stack: Stack, org: str) -> httpx.AsyncClient:
     return stack.http(stack.tokens[f"{org}:admin"])
 
 
-async def _connect(client: httpx.AsyncClient, name: str, path: Path) -> int:
+async def _connect(client: httpx.AsyncClient, org: str, name: str, path: Path) -> int:
     account = {
         "name": name,
         "provider": "focus_file",
-        "settings": {"focus_file": {"path": str(path)}},
+        "settings": {"focus_file": {"path": focus_path(org, path)}},
     }
     response = await client.post("/api/v1/cloud-accounts", json={"cloud_account": account})
     assert response.status_code == 201, response.text
@@ -49,7 +49,7 @@ async def _connect(client: httpx.AsyncClient, name: str, path: Path) -> int:
 async def _synced(stack: Stack, org: str, accounts: dict[str, Path]) -> dict[str, int]:
     """FOCUS accounts of `org`, created through the API and synced; name -> id."""
     client = await _admin_of(stack, org)
-    ids = {name: await _connect(client, name, path) for name, path in accounts.items()}
+    ids = {name: await _connect(client, org, name, path) for name, path in accounts.items()}
     started = await client.post("/api/v1/costs/sync", json={"account_ids": list(ids.values())})
     assert started.status_code == 202, started.text
     for _ in range(600):
