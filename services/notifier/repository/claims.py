@@ -13,20 +13,35 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifier.domain.model import IN_FLIGHT, PENDING
 
-
-async def candidates(session: AsyncSession, limit: int, busy_channels: list[int]) -> list[Row[Any]]:
-    """Due PENDING rows, and IN_FLIGHT rows whose lease ran out (cut off by a crash), locked
-    for this transaction; rows another worker holds are skipped, not waited for."""
-    result = await session.execute(
-        text(
-            "SELECT id, channel_id FROM deliveries "
-            "WHERE status IN ('PENDING', 'IN_FLIGHT') AND next_attempt_at <= now() "
-            "AND channel_id <> ALL(:busy) ORDER BY next_attempt_at, id LIMIT :n "
-            "FOR UPDATE SKIP LOCKED"
-        ),
-        {"n": limit, "busy": busy_channels or [0]},
+_CANDIDATES = text(
+    """
+    WITH due AS (
+        SELECT id, channel_id FROM deliveries
+        WHERE status IN ('PENDING', 'IN_FLIGHT') AND next_attempt_at <= now()
+          AND channel_id <> ALL(:busy)
+        ORDER BY next_attempt_at, id LIMIT :n FOR UPDATE SKIP LOCKED
     )
-    return list(result.all())
+    SELECT id, channel_id, NULL::float8 AS due_in FROM due
+    UNION ALL
+    SELECT NULL, NULL, extract(epoch FROM min(next_attempt_at) - now())::float8 FROM deliveries
+    WHERE status IN ('PENDING', 'IN_FLIGHT') AND next_attempt_at > now()
+      AND channel_id <> ALL(:busy)
+    """
+)
+
+
+async def candidates(
+    session: AsyncSession, limit: int, busy_channels: list[int]
+) -> tuple[list[Row[Any]], float | None]:
+    """Due PENDING rows, and IN_FLIGHT rows whose lease ran out (cut off by a crash), locked
+    for this transaction; rows another worker holds are skipped, not waited for. Also the
+    seconds until the next one falls due (None: none is scheduled), so an idle worker can
+    sleep until then."""
+    result = await session.execute(_CANDIDATES, {"n": limit, "busy": busy_channels or [0]})
+    rows = list(result.all())
+    return [r for r in rows if r.id is not None], next(
+        (r.due_in for r in rows if r.id is None), None
+    )
 
 
 _CLAIM = text(
