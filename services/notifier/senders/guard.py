@@ -161,8 +161,14 @@ def ssl_context(ca_file: str = "") -> ssl.SSLContext:
     return context
 
 
-def http_client(policy: AddressPolicy, context: ssl.SSLContext) -> httpx.AsyncClient:
+def http_client(
+    policy: AddressPolicy,
+    context: ssl.SSLContext,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
     # Redirects are not followed: a redirect could point at a refused address.
     return httpx.AsyncClient(
-        transport=GuardedTransport(policy, context), follow_redirects=False, trust_env=False
+        transport=transport or GuardedTransport(policy, context),
+        follow_redirects=False,
+        trust_env=False,
     )
