@@ -169,7 +169,7 @@ class OutboxRelay:
                 self._wake.set()  # whatever was committed while nobody listened
                 await _first_of(lost, stop)
                 if not stop.is_set():
-                    log.warning("outbox.listen_lost", channel=channel)
+                    log.warning_limited("outbox.listen_lost", key=channel, channel=channel)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the database is away: the relay polls meanwhile
