@@ -157,7 +157,8 @@ class DeliveryWorker:
         return Claimed(len(rows), more=len(candidates) == window, due_in=due_in)
 
     async def _deliver(self, row: Row[Any]) -> None:
-        sending = True
+        config = self._ctx.config
+        sending, sent = True, False
         try:
             try:
                 result = await self._attempt(row)
@@ -169,9 +170,11 @@ class DeliveryWorker:
             # The channel's slot bounds sends, not bookkeeping: the next send to it may start
             # while this outcome is recorded (the row stays IN_FLIGHT until then).
             sending = False
+            if self._in_flight[row.channel_id] >= config.per_channel_concurrency:
+                self._wake.set()
             self._in_flight[row.channel_id] -= 1
-            self._wake.set()
             await self._record(row, result)
+            sent = result.ok
         except asyncio.CancelledError:
             raise
         except Exception:  # logged by the recorder; the lease runs out and it is retried
@@ -179,8 +182,12 @@ class DeliveryWorker:
         finally:
             if sending:
                 self._in_flight[row.channel_id] -= 1
+            full = len(self._tasks) >= config.concurrency
             self._tasks.discard(asyncio.current_task())
-            self._wake.set()
+            # Only worth a look when it changes what is due (a retry was scheduled) or frees
+            # a slot the worker was short of; at low rates each look is a transaction.
+            if not sent or full:
+                self._wake.set()
 
     async def _attempt(self, row: Row[Any]) -> AttemptResult:
         """`row` is a claimed delivery with its channel's and alert's columns."""
