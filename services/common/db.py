@@ -57,6 +57,15 @@ class Database:
         async with self._sessions() as session, session.begin():
             yield session
 
+    async def dedicated_connection(self, application_name: str) -> asyncpg.Connection:
+        """A connection of the service's role outside the pool, for the caller alone (LISTEN
+        holds its connection for as long as it listens, which a pooled one must not)."""
+        url = self.engine.url.set(drivername="postgresql")
+        return await asyncpg.connect(
+            url.render_as_string(hide_password=False),
+            server_settings={"search_path": self.schema, "application_name": application_name},
+        )
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 

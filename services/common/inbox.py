@@ -119,15 +119,21 @@ class InboxConsumer:
                 await self.handle_batch(messages)
 
     async def _fetch(self) -> list[Msg]:
-        """Waits for one event, then takes whatever else is already there.
+        """Waits for one event, then takes those already waiting behind it, and no more.
 
-        A plain `fetch(batch, timeout)` keeps collecting until the batch is full or the timeout
-        ends, which on a quiet stream would delay every event by up to the timeout.
+        A fetch for more events than the stream holds waits out its whole timeout on the
+        server, which on a quiet stream would delay every event by that timeout; the first
+        event's metadata says how many are pending behind it, so the second fetch asks for
+        exactly those and returns as soon as they arrive.
         """
         assert self._psub is not None
         first = await self._psub.fetch(1, timeout=1)
+        behind = min(first[0].metadata.num_pending, self._sub.batch - 1)
+        if behind <= 0:
+            return first
         try:
-            more = await self._psub.fetch(self._sub.batch - 1, timeout=0.02)
+            # Only waits if another replica took them meanwhile.
+            more = await self._psub.fetch(behind, timeout=0.1)
         except TimeoutError:
             more = []
         return [*first, *more]
@@ -139,8 +145,10 @@ class InboxConsumer:
         if len(messages) > 1 and all(e.id for e in events):
             try:
                 async with self._db.transaction() as session:
+                    fresh = await record_many(session, self._sub.durable, [e.id for e in events])
                     for event in events:
-                        if await record(session, self._sub.durable, event.id):
+                        if event.id in fresh:
+                            fresh.discard(event.id)  # a batch may hold an event twice
                             await self._sub.handler(session, event)
                 self._committed()
                 await asyncio.gather(*(m.ack() for m in messages))
@@ -221,6 +229,18 @@ async def record(session: AsyncSession, consumer: str, event_id: str) -> bool:
         {"c": consumer, "e": event_id},
     )
     return result.first() is not None
+
+
+async def record_many(session: AsyncSession, consumer: str, event_ids: list[str]) -> set[str]:
+    """Records a batch's event ids in one statement; returns those not seen before."""
+    result = await session.execute(
+        text(
+            "INSERT INTO inbox (consumer, event_id) SELECT :c, unnest(CAST(:e AS text[])) "
+            "ON CONFLICT DO NOTHING RETURNING event_id"
+        ),
+        {"c": consumer, "e": event_ids},
+    )
+    return {row.event_id for row in result}
 
 
 def to_event(msg: Msg, messaging: Messaging) -> Event:

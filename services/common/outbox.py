@@ -3,11 +3,18 @@
 The relay publishes with `Nats-Msg-Id` = event id, so a relay that dies between publishing
 and marking the row sent re-publishes a duplicate JetStream drops; consumers' inboxes catch
 any that arrive after the duplicate window.
+
+Each event also NOTIFYs the schema's outbox channel, which PostgreSQL delivers when the
+transaction commits: the relay LISTENs on it and publishes at once, so an idle service does no
+database work at all. A notification can be missed (the listening connection drops, the
+database restarts), so the relay also looks after every reconnection and, as a last resort,
+every `poll_seconds`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import Awaitable, Callable
@@ -29,10 +36,21 @@ EVENT_TIME = "Costgrid-Occurred-At"
 EVENT_TRACE = "Costgrid-Trace-Id"
 MSG_ID = "Nats-Msg-Id"
 
+CHANNEL_PREFIX = "costgrid_outbox_"
+# PostgreSQL folds identical notifications of one transaction into one, so a transaction that
+# adds many events wakes the relay once.
 _INSERT = text(
-    "INSERT INTO outbox (id, subject, payload, headers) VALUES (:id, :subject, :payload, "
-    "CAST(:headers AS jsonb))"
+    "WITH added AS (INSERT INTO outbox (id, subject, payload, headers) VALUES (:id, :subject, "
+    ":payload, CAST(:headers AS jsonb)) RETURNING 1) "
+    f"SELECT pg_notify('{CHANNEL_PREFIX}' || current_schema(), '') FROM added"
 )
+# While the listening connection is down, the relay looks this often instead.
+_UNHEARD_POLL_SECONDS = 1.0
+
+
+def outbox_channel(schema: str) -> str:
+    """The channel a schema's events are announced on (search_path is the service's schema)."""
+    return CHANNEL_PREFIX + schema
 
 
 async def add_event(
@@ -64,12 +82,14 @@ async def add_event(
 
 class OutboxRelay:
     def __init__(
-        self, db: Database, messaging: Messaging, poll_seconds: float = 0.05, batch: int = 200
+        self, db: Database, messaging: Messaging, poll_seconds: float = 10.0, batch: int = 200
     ) -> None:
         self._db = db
         self._messaging = messaging
         self._poll = poll_seconds
         self._batch = batch
+        self._wake = asyncio.Event()
+        self.listening = False
         # Test hook: runs after publishing and before the rows are marked sent.
         self.after_publish: Callable[[], Awaitable[None]] | None = None
 
@@ -108,23 +128,69 @@ class OutboxRelay:
         return len(rows)
 
     async def run(self, stop: asyncio.Event) -> None:
-        backoff = self._poll
+        listener = asyncio.create_task(self._listen(stop))
+        failing = 0.0
+        try:
+            while not stop.is_set():
+                # Cleared before looking, so a commit announced meanwhile is looked at again.
+                self._wake.clear()
+                try:
+                    if await self.publish_pending() >= self._batch:
+                        continue  # a full batch: more are likely waiting
+                    failing = 0.0
+                    wait = self._poll if self.listening else min(self._poll, _UNHEARD_POLL_SECONDS)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # NATS or the database is down: keep the rows, retry
+                    log.warning_limited(
+                        "outbox.publish_failed",
+                        key=self._db.schema,
+                        error=str(exc) or type(exc).__name__,
+                    )
+                    failing = wait = min(failing * 2 or 0.1, 5.0)
+                await _first_of(self._wake, stop, seconds=wait)
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+
+    async def _listen(self, stop: asyncio.Event) -> None:
+        """Keeps a connection LISTENing on the schema's channel, reconnecting when it drops."""
+        channel = outbox_channel(self._db.schema)
+        retry = 0.5
         while not stop.is_set():
+            connection = None
+            lost = asyncio.Event()
             try:
-                published = await self.publish_pending()
-                backoff = self._poll
-                if published:
-                    continue
+                connection = await self._db.dedicated_connection(f"{self._db.schema} outbox relay")
+                connection.add_termination_listener(lambda _conn, lost=lost: lost.set())
+                await connection.add_listener(channel, lambda *_args: self._wake.set())
+                self.listening, retry = True, 0.5
+                self._wake.set()  # whatever was committed while nobody listened
+                await _first_of(lost, stop)
+                if not stop.is_set():
+                    log.warning_limited("outbox.listen_lost", key=channel, channel=channel)
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # NATS or the database is down: keep the rows, retry later
+            except Exception as exc:  # the database is away: the relay polls meanwhile
                 log.warning_limited(
-                    "outbox.publish_failed",
+                    "outbox.listen_failed",
                     key=self._db.schema,
                     error=str(exc) or type(exc).__name__,
                 )
-                backoff = min(backoff * 2 or 0.1, 5.0)
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=backoff)
-            except TimeoutError:
-                pass
+            finally:
+                self.listening = False
+                if connection is not None:
+                    connection.terminate()
+            await _first_of(stop, seconds=retry)
+            retry = min(retry * 2, max(self._poll, 0.5))
+
+
+async def _first_of(*events: asyncio.Event, seconds: float | None = None) -> None:
+    """Returns when any of the events is set, or after `seconds`."""
+    waiters = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

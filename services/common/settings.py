@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     encryption_keys: SecretStr = SecretStr(_DEV_ENCRYPTION_KEYS)
     log_level: str = "INFO"
     grace_period_seconds: float = 10.0
-    outbox_poll_seconds: float = 0.05
+    # The outbox relay is woken by each commit that adds events (LISTEN/NOTIFY); this is only
+    # how long it goes without looking when no notification comes (one may be missed).
+    outbox_poll_seconds: float = 10.0
     # Largest gRPC message a service takes or a client sends; larger is INVALID_ARGUMENT.
     grpc_max_message_bytes: int = Field(16 * 1024 * 1024, ge=1024)
     # An event unacknowledged this long goes to another replica; consumers at work on it send

@@ -34,8 +34,10 @@ class NotifierConfig(BaseSettings):
     # so a hanging channel cannot take every slot.
     concurrency: int = 64
     per_channel_concurrency: int = 16
-    # How often an idle worker looks for due deliveries.
-    poll_seconds: float = 0.05
+    # Longest an idle worker goes without looking for due deliveries: it sleeps until the next
+    # retry or lease falls due and is woken by newly planned ones, so this only bounds how
+    # late it sees deliveries planned by another replica.
+    poll_seconds: float = 5.0
     # A claimed delivery not finished this long after its timeout is presumed cut off by a
     # crash and is claimed again.
     lease_margin_seconds: float = 5.0

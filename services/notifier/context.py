@@ -47,8 +47,10 @@ class NotifierContext:
         """Created on first use, inside the running event loop."""
         if self._send is None:
             context = guard.ssl_context(self.config.ca_file)
+            transport = guard.GuardedTransport(self.policy, context)
             self._send = SendContext(
-                client=guard.http_client(self.policy, context),
+                client=guard.http_client(self.policy, context, transport),
+                transport=transport,
                 policy=self.policy,
                 ssl=context,
                 timeout=self.config.attempt_timeout_seconds,

@@ -10,7 +10,6 @@ from costgrid.notifier.v1 import events_pb2
 from costgrid.notifier.v1 import service_pb2 as pb
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import Row
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import Database
 from services.common.logging import get_logger
@@ -28,48 +27,51 @@ log = get_logger(__name__)
 async def record_many(
     db: Database, ctx: NotifierContext, outcomes: list[tuple[Row[Any], AttemptResult]]
 ) -> None:
-    """Every outcome in one transaction: fewer commits when many sends finish together."""
-    logged = []
-    async with db.transaction() as session:
-        for row, result in outcomes:
-            logged.append(await _apply(session, ctx, row, result))
-    for fields in logged:
-        log.info("notifier.delivery_attempt", **fields)
-
-
-async def _apply(
-    session: AsyncSession, ctx: NotifierContext, row: Row[Any], result: AttemptResult
-) -> dict[str, Any]:
-    decision = decide(result, row.attempts, row.age_seconds, ctx.retry)
-    outcome = "RETRY" if decision.status == PENDING else decision.status
-    reached = list(dict.fromkeys([*row.reached, *result.reached]))
-    done = await claims.finish(
-        session,
-        row.id,
-        row.attempts,
-        outcome,
-        decision.status,
-        result.response_code,
-        result.error,
-        reached,
-        decision.delay,
-    )
-    if done is not None and decision.status == DEAD:
-        message = dead_lettered(done, result)
-        await add_event(
-            session, DEAD_LETTERED, message, done.org_id, event_id=uuid.UUID(message.event_id)
+    """Every outcome in one transaction and one statement: when many sends finish together,
+    recording them costs about as much as recording one."""
+    decided = [
+        (row, result, decide(result, row.attempts, row.age_seconds, ctx.retry))
+        for row, result in outcomes
+    ]
+    finished = [
+        claims.Finished(
+            row.id,
+            row.attempts,
+            "RETRY" if decision.status == PENDING else decision.status,
+            decision.status,
+            result.response_code,
+            result.error,
+            list(dict.fromkeys([*row.reached, *result.reached])),
+            decision.delay,
         )
-    return {
-        "delivery_id": row.id,
-        "event_id": row.event_id,
-        "channel_id": row.channel_id,
-        "attempt": row.attempts,
-        "outcome": outcome,
-        "response_code": result.response_code,
-        "error": result.error,
-        "retry_in": round(decision.delay, 3) if decision.status == PENDING else None,
-        "stale": done is None,
-    }
+        for row, result, decision in decided
+    ]
+    async with db.transaction() as session:
+        done = await claims.finish(session, finished)
+        for (_row, result, decision), outcome in zip(decided, finished, strict=True):
+            applied = done.get((outcome.delivery_id, outcome.attempt))
+            if applied is not None and decision.status == DEAD:
+                message = dead_lettered(applied, result)
+                await add_event(
+                    session,
+                    DEAD_LETTERED,
+                    message,
+                    applied.org_id,
+                    event_id=uuid.UUID(message.event_id),
+                )
+    for (row, result, decision), outcome in zip(decided, finished, strict=True):
+        log.info(
+            "notifier.delivery_attempt",
+            delivery_id=row.id,
+            event_id=row.event_id,
+            channel_id=row.channel_id,
+            attempt=row.attempts,
+            outcome=outcome.outcome,
+            response_code=result.response_code,
+            error=result.error,
+            retry_in=round(decision.delay, 3) if decision.status == PENDING else None,
+            stale=(outcome.delivery_id, outcome.attempt) not in done,
+        )
 
 
 def dead_lettered(row: Row[Any], result: AttemptResult) -> events_pb2.NotificationDeadLettered:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row
@@ -27,6 +28,15 @@ from services.notifier.senders import dispatch
 from services.notifier.senders.base import Target
 
 log = get_logger(__name__)
+# Floor of an idle wait, so rows another replica is claiming right now are not spun on.
+_MIN_WAIT_SECONDS = 0.01
+
+
+@dataclass(frozen=True)
+class Claimed:
+    started: int = 0
+    more: bool = False  # due deliveries may remain: claim again at once
+    due_in: float | None = None  # seconds until the next scheduled one; None: none scheduled
 
 
 class DeliveryWorker:
@@ -52,20 +62,26 @@ class DeliveryWorker:
                 # Cleared before claiming, so a wake-up during the claim is not lost.
                 self._wake.clear()
                 free = config.concurrency - len(self._tasks)
-                started = 0
+                claimed = Claimed()
                 if free > 0:
                     try:
-                        started = await self.claim_and_start(free)
+                        claimed = await self.claim_and_start(free)
                     except asyncio.CancelledError:
                         raise
                     except Exception as exc:  # database down: keep going, retry shortly
                         log.warning_limited(
                             "notifier.claim_failed", error=str(exc) or type(exc).__name__
                         )
-                if started and started == free:
+                        claimed = Claimed(due_in=min(config.poll_seconds, 1.0))
+                if claimed.started and (claimed.started == free or claimed.more):
                     continue
+                # Sleeps until the next retry or lease falls due; new deliveries and finished
+                # sends wake it sooner.
+                wait = config.poll_seconds
+                if claimed.due_in is not None:
+                    wait = min(wait, max(claimed.due_in, _MIN_WAIT_SECONDS))
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=config.poll_seconds)
+                    await asyncio.wait_for(self._wake.wait(), timeout=wait)
         finally:
             await self._shutdown(recorder)
 
@@ -103,12 +119,13 @@ class DeliveryWorker:
         self._outcome_ready.set()
         await done
 
-    async def claim_and_start(self, free: int) -> int:
+    async def claim_and_start(self, free: int) -> Claimed:
         config = self._ctx.config
         busy = [c for c, n in self._in_flight.items() if n >= config.per_channel_concurrency]
         slots = {c: config.per_channel_concurrency - n for c, n in self._in_flight.items()}
+        window = free * 2
         async with self._db.transaction() as session:
-            candidates = await claims.candidates(session, free * 2, busy)
+            candidates, due_in = await claims.candidates(session, window, busy)
             chosen: list[int] = []
             for row in candidates:
                 if (
@@ -120,7 +137,7 @@ class DeliveryWorker:
                         slots.get(row.channel_id, config.per_channel_concurrency) - 1
                     )
             if not chosen:
-                return 0
+                return Claimed(due_in=due_in)
             rows = await claims.claim(session, chosen, config.lease_seconds)
             for row in rows:
                 if row.was == "IN_FLIGHT":
@@ -136,9 +153,12 @@ class DeliveryWorker:
             self._in_flight[row.channel_id] += 1
             task = asyncio.create_task(self._deliver(row))
             self._tasks.add(task)
-        return len(rows)
+        # A full window may hide due deliveries of channels that still have slots.
+        return Claimed(len(rows), more=len(candidates) == window, due_in=due_in)
 
     async def _deliver(self, row: Row[Any]) -> None:
+        config = self._ctx.config
+        sending, sent = True, False
         try:
             try:
                 result = await self._attempt(row)
@@ -147,15 +167,27 @@ class DeliveryWorker:
                 result = AttemptResult(
                     ok=False, error=f"internal error: {type(exc).__name__}: {exc}", retryable=True
                 )
+            # The channel's slot bounds sends, not bookkeeping: the next send to it may start
+            # while this outcome is recorded (the row stays IN_FLIGHT until then).
+            sending = False
+            if self._in_flight[row.channel_id] >= config.per_channel_concurrency:
+                self._wake.set()
+            self._in_flight[row.channel_id] -= 1
             await self._record(row, result)
+            sent = result.ok
         except asyncio.CancelledError:
             raise
         except Exception:  # logged by the recorder; the lease runs out and it is retried
             pass
         finally:
-            self._in_flight[row.channel_id] -= 1
+            if sending:
+                self._in_flight[row.channel_id] -= 1
+            full = len(self._tasks) >= config.concurrency
             self._tasks.discard(asyncio.current_task())
-            self._wake.set()
+            # Only worth a look when it changes what is due (a retry was scheduled) or frees
+            # a slot the worker was short of; at low rates each look is a transaction.
+            if not sent or full:
+                self._wake.set()
 
     async def _attempt(self, row: Row[Any]) -> AttemptResult:
         """`row` is a claimed delivery with its channel's and alert's columns."""

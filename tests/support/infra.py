@@ -33,7 +33,6 @@ def run_settings(admin_url: str, nats_url: str, **overrides: object) -> Settings
         "namespace": f"t{run_id}",
         "metrics_ports": {name: -1 for name in SERVICES},
         "grace_period_seconds": 2.0,
-        "outbox_poll_seconds": 0.02,
         "log_level": "WARNING",
         "db_pool_size": 3,
         **{f"{name}_addr": "127.0.0.1:0" for name in SERVICES},

@@ -6,6 +6,8 @@ on the same org.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, text
@@ -13,20 +15,35 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifier.domain.model import IN_FLIGHT, PENDING
 
-
-async def candidates(session: AsyncSession, limit: int, busy_channels: list[int]) -> list[Row[Any]]:
-    """Due PENDING rows, and IN_FLIGHT rows whose lease ran out (cut off by a crash), locked
-    for this transaction; rows another worker holds are skipped, not waited for."""
-    result = await session.execute(
-        text(
-            "SELECT id, channel_id FROM deliveries "
-            "WHERE status IN ('PENDING', 'IN_FLIGHT') AND next_attempt_at <= now() "
-            "AND channel_id <> ALL(:busy) ORDER BY next_attempt_at, id LIMIT :n "
-            "FOR UPDATE SKIP LOCKED"
-        ),
-        {"n": limit, "busy": busy_channels or [0]},
+_CANDIDATES = text(
+    """
+    WITH due AS (
+        SELECT id, channel_id FROM deliveries
+        WHERE status IN ('PENDING', 'IN_FLIGHT') AND next_attempt_at <= now()
+          AND channel_id <> ALL(:busy)
+        ORDER BY next_attempt_at, id LIMIT :n FOR UPDATE SKIP LOCKED
     )
-    return list(result.all())
+    SELECT id, channel_id, NULL::float8 AS due_in FROM due
+    UNION ALL
+    SELECT NULL, NULL, extract(epoch FROM min(next_attempt_at) - now())::float8 FROM deliveries
+    WHERE status IN ('PENDING', 'IN_FLIGHT') AND next_attempt_at > now()
+      AND channel_id <> ALL(:busy)
+    """
+)
+
+
+async def candidates(
+    session: AsyncSession, limit: int, busy_channels: list[int]
+) -> tuple[list[Row[Any]], float | None]:
+    """Due PENDING rows, and IN_FLIGHT rows whose lease ran out (cut off by a crash), locked
+    for this transaction; rows another worker holds are skipped, not waited for. Also the
+    seconds until the next one falls due (None: none is scheduled), so an idle worker can
+    sleep until then."""
+    result = await session.execute(_CANDIDATES, {"n": limit, "busy": busy_channels or [0]})
+    rows = list(result.all())
+    return [r for r in rows if r.id is not None], next(
+        (r.due_in for r in rows if r.id is None), None
+    )
 
 
 _CLAIM = text(
@@ -73,50 +90,66 @@ async def log_attempt(
 
 _FINISH = text(
     """
-    WITH done AS (
-        UPDATE deliveries SET status = :s, last_response_code = :c, last_error = :e,
-            reached = :reached,
-            next_attempt_at = CASE WHEN :s = :pending
-                                   THEN now() + make_interval(secs => :delay) END,
-            delivered_at = CASE WHEN :s = 'SENT' THEN now() END
-        WHERE id = :id AND status = :in_flight AND attempts = :a
-        RETURNING id, org_id, event_id, channel_id, rule_id, channel_type, trigger_type, attempts
+    WITH outcome AS (
+        SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:attempts AS int[]),
+                             CAST(:outcomes AS text[]), CAST(:statuses AS text[]),
+                             CAST(:codes AS int[]), CAST(:errors AS text[]),
+                             CAST(:reached AS jsonb[]), CAST(:delays AS float8[]))
+            AS o (id, attempt, outcome, status, code, error, reached, delay)
+    ), done AS (
+        UPDATE deliveries d SET status = o.status, last_response_code = o.code,
+            last_error = o.error,
+            reached = ARRAY(SELECT jsonb_array_elements_text(o.reached)),
+            next_attempt_at = CASE WHEN o.status = :pending
+                                   THEN now() + make_interval(secs => o.delay) END,
+            delivered_at = CASE WHEN o.status = 'SENT' THEN now() END
+        FROM outcome o
+        WHERE d.id = o.id AND d.status = :in_flight AND d.attempts = o.attempt
+        RETURNING d.id, d.org_id, d.event_id, d.channel_id, d.rule_id, d.channel_type,
+                  d.trigger_type, d.attempts
     ), logged AS (
         INSERT INTO delivery_attempts (delivery_id, attempt, outcome, response_code, error)
-        VALUES (:id, :a, :o, :c, :e) ON CONFLICT (delivery_id, attempt) DO NOTHING
+        SELECT id, attempt, outcome, code, error FROM outcome
+        ON CONFLICT (delivery_id, attempt) DO NOTHING
     )
     SELECT * FROM done
     """
 )
 
 
+@dataclass(frozen=True)
+class Finished:
+    """One attempt's outcome: its log line's values and the delivery's next state."""
+
+    delivery_id: int
+    attempt: int
+    outcome: str
+    status: str
+    code: int
+    error: str
+    reached: list[str]
+    delay: float
+
+
 async def finish(
-    session: AsyncSession,
-    delivery_id: int,
-    attempt: int,
-    outcome: str,
-    status: str,
-    code: int,
-    error: str,
-    reached: list[str],
-    delay: float,
-) -> Row[Any] | None:
-    """Logs the attempt and applies its outcome, in one statement; None if the row moved on
-    (its lease ran out and another worker claimed it), so a stale worker never overwrites a
-    newer attempt."""
+    session: AsyncSession, outcomes: list[Finished]
+) -> dict[tuple[int, int], Row[Any]]:
+    """Logs the attempts and applies their outcomes, in one statement; returns the rows that
+    were updated by (id, attempt). A row that moved on (its lease ran out and another worker
+    claimed it) is left alone, so a stale worker never overwrites a newer attempt."""
     result = await session.execute(
         _FINISH,
         {
-            "id": delivery_id,
-            "a": attempt,
-            "o": outcome,
-            "s": status,
-            "c": code,
-            "e": error[:2000],
-            "reached": reached,
-            "delay": delay,
+            "ids": [f.delivery_id for f in outcomes],
+            "attempts": [f.attempt for f in outcomes],
+            "outcomes": [f.outcome for f in outcomes],
+            "statuses": [f.status for f in outcomes],
+            "codes": [f.code for f in outcomes],
+            "errors": [f.error[:2000] for f in outcomes],
+            "reached": [json.dumps(f.reached) for f in outcomes],
+            "delays": [f.delay for f in outcomes],
             "pending": PENDING,
             "in_flight": IN_FLIGHT,
         },
     )
-    return result.first()
+    return {(int(row.id), int(row.attempts)): row for row in result}

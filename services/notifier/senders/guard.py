@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import ipaddress
+import select
 import socket
 import ssl
 import sys
@@ -81,16 +82,64 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         address = await resolve_vetted(host, port, self._policy)
         # TLS still verifies the original host name: httpcore passes it as server_hostname.
-        return await self._inner.connect_tcp(
+        stream = await self._inner.connect_tcp(
             address,
             port,
             timeout=timeout,
             local_address=local_address,
             socket_options=socket_options,
         )
+        return _PooledStream(stream, stream.get_extra_info("socket"))
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+class _PooledStream(httpcore.AsyncNetworkStream):
+    """A connection that answers httpcore's "is it readable?" from the socket it keeps.
+
+    httpcore asks that of every idle pooled connection on every request (a server may have
+    closed it); anyio answers by building all of the socket's attributes, getpeername()
+    included, each time, which under a burst cost more than the request itself.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream, sock: socket.socket | None) -> None:
+        self._inner = inner
+        self._sock = sock
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+    ) -> httpcore.AsyncNetworkStream:
+        tls = await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        return _PooledStream(tls, self._sock)  # TLS runs over the same socket
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            return _readable(self._sock)
+        if info == "socket":
+            return self._sock
+        return self._inner.get_extra_info(info)
+
+
+def _readable(sock: socket.socket | None) -> bool:
+    """Data (or the server's close) is waiting; a socket that is gone counts as readable."""
+    if sock is None or sock.fileno() < 0:
+        return True
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):
@@ -112,8 +161,14 @@ def ssl_context(ca_file: str = "") -> ssl.SSLContext:
     return context
 
 
-def http_client(policy: AddressPolicy, context: ssl.SSLContext) -> httpx.AsyncClient:
+def http_client(
+    policy: AddressPolicy,
+    context: ssl.SSLContext,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
     # Redirects are not followed: a redirect could point at a refused address.
     return httpx.AsyncClient(
-        transport=GuardedTransport(policy, context), follow_redirects=False, trust_env=False
+        transport=transport or GuardedTransport(policy, context),
+        follow_redirects=False,
+        trust_env=False,
     )
