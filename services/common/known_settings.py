@@ -23,7 +23,7 @@ SETTINGS_CLASSES = (
     "services.common.settings:Settings",
     "services.gateway.settings:GatewaySettings",
     "services.metering.settings:MeteringSettings",
-    "services.ingest.config:IngestSettings",
+    "services.ingest.settings:IngestSettings",
     "services.invoicing.settings:InvoicingSettings",
     "services.notifier.config:NotifierConfig",
 )

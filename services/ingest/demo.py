@@ -27,12 +27,12 @@ from services.common.server import prepare_database
 from services.common.settings import Settings
 from services.ingest import repository_accounts as accounts
 from services.ingest import sync_runner
-from services.ingest.config import IngestSettings
 from services.ingest.connectors.focus_local import org_folder
 from services.ingest.connectors.registry import account_config
 from services.ingest.demo_history import ACCOUNTS, DemoAccount, items
 from services.ingest.domain.cost_items import DateWindow
 from services.ingest.repository_accounts import AccountRow
+from services.ingest.settings import IngestSettings
 
 log = get_logger(__name__)
 DEMO_ORG = "default"
@@ -42,10 +42,11 @@ FOCUS_SAMPLE = REPO_ROOT / "data" / "samples" / "focus-1.0" / "focus_sample.csv"
 SAMPLE_PATH = "focus-sample/focus_sample.csv"  # in the demo org's drop folder
 
 
-async def seed(settings: Settings, ingest: IngestSettings | None = None) -> None:
+async def seed(settings: Settings) -> None:
     db = await prepare_database(settings, "ingest")
     try:
-        await _seed_focus(db, org_folder((ingest or IngestSettings()).focus_root, DEMO_ORG))
+        root = IngestSettings.extending(settings).ingest_focus_root
+        await _seed_focus(db, org_folder(root, DEMO_ORG))
         yesterday = datetime.now(UTC).date() - timedelta(days=1)
         for demo in ACCOUNTS:
             await _seed_history(db, demo, yesterday)

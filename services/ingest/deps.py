@@ -1,4 +1,5 @@
-"""What the ingest handlers need at hand: the database, NATS, the secret box, keys and knobs."""
+"""What the ingest handlers need at hand, built once at start-up by the kit: the database,
+NATS, the secret box, keys and settings."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from services.common.crypto import SecretBox
 from services.common.db import Database
 from services.common.messaging import Messaging
-from services.ingest.config import IngestSettings
+from services.ingest.settings import IngestSettings
 
 
 @dataclass(frozen=True)
@@ -15,5 +16,5 @@ class Deps:
     db: Database
     box: SecretBox
     page_secret: bytes  # signs page tokens
-    config: IngestSettings
+    settings: IngestSettings
     messaging: Messaging  # sync workers take tasks from the work queue

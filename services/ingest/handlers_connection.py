@@ -65,7 +65,7 @@ async def _run(deps: Deps, spec: AccountSpec, credentials: Mapping[str, str]) ->
             return ConnectionResult(False, err.message, err.reason)
         return ConnectionResult(result.ok, result.message, "" if result.ok else CHECK_FAILED)
 
-    timeout = deps.config.test_connection_timeout_seconds
+    timeout = deps.settings.ingest_test_connection_timeout_seconds
     try:
         result = await asyncio.wait_for(asyncio.to_thread(check), timeout)
     except TimeoutError:

@@ -18,7 +18,7 @@ from services.ingest.domain.focus_paths import PathRefused
 
 
 def focus_folder(deps: Deps, org_id: str) -> Path | None:
-    return org_folder(deps.config.focus_root, org_id)
+    return org_folder(deps.settings.ingest_focus_root, org_id)
 
 
 def check_focus_path(deps: Deps, org_id: str, spec: AccountSpec, where: str) -> None:

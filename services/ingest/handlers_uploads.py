@@ -59,10 +59,10 @@ async def upload(deps: Deps, header: UploadHeader, chunks: AsyncIterator[bytes])
     account = await _upload_account(deps, caller.org_id, header.account_id)
     declared = declared_format(header.content_type, header.content_encoding)
     expected = expected_sha256(header.sha256)
-    limit = deps.config.upload_max_bytes
+    limit = deps.settings.ingest_upload_max_bytes
     if header.declared_size > limit:
         raise too_large(limit)
-    incoming = await asyncio.to_thread(IncomingFile, deps.config.upload_dir, caller.org_id)
+    incoming = await asyncio.to_thread(IncomingFile, deps.settings.ingest_upload_dir, caller.org_id)
     try:
         fmt = await _receive(incoming, chunks, limit, declared, expected)
         file_name = await asyncio.to_thread(incoming.keep, fmt)
@@ -73,7 +73,7 @@ async def upload(deps: Deps, header: UploadHeader, chunks: AsyncIterator[bytes])
     try:
         job_id, status = await _start(deps, account, row, caller.principal, header.request_id)
     except BaseException:
-        upload_files.remove(deps.config.upload_dir, file_name)
+        upload_files.remove(deps.settings.ingest_upload_dir, file_name)
         raise
     log.info("upload.received", account_id=account.id, job_id=job_id, size=incoming.size)
     return Uploaded(job_id, status, incoming.sha256, incoming.size, fmt)
@@ -145,5 +145,5 @@ async def _start(
                 return job_id, RUNNING
             replayed = await replayed_job(session, account.org_id, request_id)
     assert replayed is not None
-    upload_files.remove(deps.config.upload_dir, row.file_name)
+    upload_files.remove(deps.settings.ingest_upload_dir, row.file_name)
     return replayed.job_id, replayed.status

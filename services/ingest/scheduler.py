@@ -42,7 +42,7 @@ async def run_due(deps: Deps) -> list[int]:
     started = []
     for org_id in orgs:
         async with deps.db.transaction() as session:
-            if not await _take_if_due(session, org_id, deps.config.sync_interval_seconds):
+            if not await _take_if_due(session, org_id, deps.settings.ingest_sync_interval_seconds):
                 continue
             targets, skipped = await every_account(session, org_id)
             if not targets:
@@ -51,7 +51,7 @@ async def run_due(deps: Deps) -> list[int]:
                 session,
                 org_id,
                 targets,
-                deps.config.sync_days_back,
+                deps.settings.ingest_sync_days_back,
                 SCHEDULED,
                 "scheduler",
                 None,
@@ -74,7 +74,9 @@ class Scheduler:
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             # Wait first: a restart (or a test) should not fire every org's sync at once.
-            with_timeout = asyncio.wait_for(stop.wait(), self._deps.config.scheduler_poll_seconds)
+            with_timeout = asyncio.wait_for(
+                stop.wait(), self._deps.settings.ingest_scheduler_poll_seconds
+            )
             try:
                 await with_timeout
                 return

@@ -136,7 +136,7 @@ async def run_task(deps: Deps, task: TaskRow, worker: uuid.UUID) -> Outcome:
     account = await load_account(deps, task)
     owner = owner_of(account)
     credentials = secrets.unseal(deps.box, account.org_id, account.id, account.credentials_sealed)
-    folder = org_folder(deps.config.focus_root, account.org_id)
+    folder = org_folder(deps.settings.ingest_focus_root, account.org_id)
     config = account_config(
         account.provider, account.settings, credentials, account.endpoint, folder
     )

@@ -38,7 +38,7 @@ async def upload_import(deps: Deps, task: TaskRow, account: AccountRow) -> Uploa
         upload = await uploads.of_task(session, task.org_id, task.job_id, account.id)
     if upload is None:
         return UploadImport(write=_nothing, done=lambda: None)
-    directory = deps.config.upload_dir
+    directory = deps.settings.ingest_upload_dir
     label = f"uploaded file {upload.sha256[:12]}"
     source = upload_files.source(directory, upload.file_name, upload.format, label)
     owner = Owner(account.org_id, account.id, account.provider)

@@ -38,7 +38,7 @@ class SyncWorker:
     def __init__(self, deps: Deps, messaging: Messaging) -> None:
         self._deps = deps
         self._messaging = messaging
-        self._config = deps.config
+        self._settings = deps.settings
 
     async def _subscribe(self) -> JetStreamContext.PullSubscription:
         ns = self._messaging.namespace
@@ -50,7 +50,7 @@ class SyncWorker:
                 filter_subject=ns.subject(SYNC_TASKS),
                 ack_policy=AckPolicy.EXPLICIT,
                 deliver_policy=DeliverPolicy.ALL,
-                ack_wait=self._config.task_ack_wait_seconds,
+                ack_wait=self._settings.ingest_task_ack_wait_seconds,
                 max_deliver=-1,  # retries are bounded by the task's attempts, not here
             ),
         )
@@ -78,7 +78,7 @@ class SyncWorker:
                 except Exception as exc:  # the database is unreachable: the message comes back
                     log.warning_limited("sync.handle_failed", error=str(exc) or type(exc).__name__)
                     with contextlib.suppress(Exception):
-                        await msg.nak(delay=self._config.busy_retry_seconds)
+                        await msg.nak(delay=self._settings.ingest_busy_retry_seconds)
 
     async def handle(self, msg: Msg) -> None:
         task_id = wrappers_pb2.Int64Value.FromString(msg.data).value
@@ -92,7 +92,7 @@ class SyncWorker:
             await msg.ack()  # a redelivery of a task that already finished
             return
         lease = uuid.uuid4()
-        ack_wait = self._config.task_ack_wait_seconds
+        ack_wait = self._settings.ingest_task_ack_wait_seconds
         try:
             async with self._deps.db.transaction() as session:
                 # Stale once it missed two beats: by the time JetStream redelivers (a whole ack
@@ -101,7 +101,7 @@ class SyncWorker:
         except IntegrityError:
             claimed = False  # another task of this account is running: wait for it
         if not claimed:
-            await msg.nak(delay=self._config.busy_retry_seconds)
+            await msg.nak(delay=self._settings.ingest_busy_retry_seconds)
             return
 
         async def renew_lease() -> None:
@@ -135,10 +135,10 @@ class SyncWorker:
     async def _failed(
         self, msg: Msg, task: TaskRow, lease: uuid.UUID, reason: str, text: str, retryable: bool
     ) -> None:
-        if retryable and task.attempts < self._config.task_max_attempts:
+        if retryable and task.attempts < self._settings.ingest_task_max_attempts:
             async with self._deps.db.transaction() as session:
                 await repo.requeue(session, task.id, lease, reason, text)
-            delay = retry_delay(task.attempts, self._config.task_retry_seconds)
+            delay = retry_delay(task.attempts, self._settings.ingest_task_retry_seconds)
             log.info("sync.task_retry", task_id=task.id, reason=reason, delay=delay)
             await msg.nak(delay=delay)
             return

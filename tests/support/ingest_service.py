@@ -17,22 +17,27 @@ from services.common.messaging import EVENTS_STREAM, Messaging
 from services.common.server import RunningService, start
 from services.common.settings import Settings
 from services.ingest.bootstrap import definition
-from services.ingest.config import IngestSettings
+from services.ingest.settings import IngestSettings
 from tests.support.grpc_client import channel_as
 
 # One configuration for every test module: the work-queue consumer is durable and shared.
-TEST_CONFIG = IngestSettings(
-    workers=2,
-    task_retry_seconds=0.1,
-    busy_retry_seconds=0.2,
-    scheduler_poll_seconds=3600,
-    test_connection_timeout_seconds=20,
-)
+TEST_CONFIG = {
+    "ingest_workers": 2,
+    "ingest_task_retry_seconds": 0.1,
+    "ingest_busy_retry_seconds": 0.2,
+    "ingest_scheduler_poll_seconds": 3600,
+    "ingest_test_connection_timeout_seconds": 20,
+}
+
+
+def ingest_settings(settings: Settings) -> IngestSettings:
+    """The run's settings with TEST_CONFIG; the other ingest settings from the environment."""
+    return IngestSettings(**{**settings.model_dump(), **TEST_CONFIG})
 
 
 @asynccontextmanager
 async def running_ingest(settings: Settings) -> AsyncIterator[RunningService]:
-    service = await start(definition(TEST_CONFIG), settings)
+    service = await start(definition(), ingest_settings(settings))
     try:
         yield service
     finally:

@@ -18,7 +18,7 @@ from services.ingest import repository_accounts
 from services.ingest.bootstrap import deps_of
 from services.ingest.scheduler import run_due
 from tests.support.infra import FOCUS_SAMPLE, focus_path
-from tests.support.ingest_service import TEST_CONFIG, Client, new_org, running_ingest, wait_job
+from tests.support.ingest_service import Client, new_org, running_ingest, wait_job
 
 SAMPLE = FOCUS_SAMPLE
 SAMPLE_TOTAL = Decimal("20.52022672899")
@@ -134,7 +134,7 @@ async def test_task_waits_while_its_account_is_being_synced_and_then_runs(servic
 async def test_scheduler_starts_one_scheduled_job_per_due_org_skipping_demo_accounts(
     service, admin
 ):
-    deps = deps_of(service.runtime, TEST_CONFIG)
+    deps = deps_of(service.runtime)
     real = await focus_account(admin)
     async with deps.db.transaction() as session:
         await repository_accounts.insert(
