@@ -130,9 +130,9 @@ async def floor_copy(settings: Settings, rows_file: Path, months: set[object]) -
 
 async def child_import(path: Path) -> dict[str, float]:
     """Runs in the child process: our import path, timed, with this process's peak RSS."""
-    from services.ingest import repository_accounts as accounts
     from services.ingest import sync_runner
     from services.ingest.connectors.registry import account_config
+    from services.ingest.repository import accounts
 
     settings = run_settings(*infrastructure_urls())
     db = Database.for_service(settings, "ingest")

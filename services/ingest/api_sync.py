@@ -15,7 +15,7 @@ from services.ingest import handlers_uploads
 from services.ingest.deps import Deps
 from services.ingest.domain.sync_skips import Skipped
 from services.ingest.events import date_range
-from services.ingest.repository_sync import JobRow, TaskRow
+from services.ingest.repository.sync_jobs import JobRow, TaskRow
 
 
 def _task(task: TaskRow) -> pb.SyncTask:

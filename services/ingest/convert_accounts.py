@@ -11,7 +11,7 @@ from google.protobuf import json_format
 from services.common.errors import InvalidArgument
 from services.common.wire import timestamp_proto as _timestamp
 from services.ingest.domain.accounts import SETTINGS_KEY, AccountSpec
-from services.ingest.repository_accounts import AccountRow
+from services.ingest.repository.accounts import AccountRow
 
 _PREFIX = "PROVIDER_"
 

@@ -25,13 +25,13 @@ from services.common.db import Database
 from services.common.logging import get_logger
 from services.common.server import prepare_database
 from services.common.settings import Settings
-from services.ingest import repository_accounts as accounts
 from services.ingest import sync_runner
 from services.ingest.connectors.focus_local import org_folder
 from services.ingest.connectors.registry import account_config
 from services.ingest.demo_history import ACCOUNTS, DemoAccount, items
 from services.ingest.domain.cost_items import DateWindow
-from services.ingest.repository_accounts import AccountRow
+from services.ingest.repository import accounts
+from services.ingest.repository.accounts import AccountRow
 from services.ingest.settings import IngestSettings
 
 log = get_logger(__name__)

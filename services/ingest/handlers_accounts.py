@@ -21,7 +21,6 @@ from services.common.caller import current_caller, require_role
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from services.common.pagination import decode_token, encode_token, page_size
 from services.ingest import events, secrets
-from services.ingest import repository_accounts as accounts
 from services.ingest.deps import Deps
 from services.ingest.domain.accounts import (
     AccountSpec,
@@ -30,7 +29,8 @@ from services.ingest.domain.accounts import (
     check_spec,
 )
 from services.ingest.handlers_focus import check_focus_path
-from services.ingest.repository_accounts import AccountRow
+from services.ingest.repository import accounts
+from services.ingest.repository.accounts import AccountRow
 from services.ingest.storage_chunks import Owner
 
 UPDATABLE = frozenset({"name", "settings", "endpoint", "active", "credentials"})

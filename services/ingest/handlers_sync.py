@@ -17,13 +17,13 @@ from services.common.caller import current_caller, require_role
 from services.common.errors import FailedPrecondition, NotFound
 from services.common.pagination import decode_token, encode_token, page_size
 from services.ingest import events
-from services.ingest import repository_accounts as accounts
-from services.ingest import repository_sync as repo
 from services.ingest.deps import Deps
 from services.ingest.domain.sync import MANUAL, RUNNING, days_back_of, sync_window
 from services.ingest.domain.sync_skips import Skipped, partition
-from services.ingest.repository_accounts import AccountRow
-from services.ingest.repository_sync import JobRow, TaskRow
+from services.ingest.repository import accounts
+from services.ingest.repository import sync_jobs as repo
+from services.ingest.repository.accounts import AccountRow
+from services.ingest.repository.sync_jobs import JobRow, TaskRow
 
 
 @dataclass(frozen=True)

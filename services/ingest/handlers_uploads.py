@@ -15,8 +15,6 @@ from dataclasses import dataclass, replace
 from services.common.caller import require_role
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.logging import get_logger
-from services.ingest import repository_accounts as accounts
-from services.ingest import repository_uploads as uploads
 from services.ingest import upload_files
 from services.ingest.connectors.base import ConnectorError
 from services.ingest.deps import Deps
@@ -28,8 +26,9 @@ from services.ingest.domain.uploads import (
     too_large,
 )
 from services.ingest.handlers_sync import replayed_job, start_job
-from services.ingest.repository_accounts import AccountRow
-from services.ingest.repository_uploads import UploadRow
+from services.ingest.repository import accounts, uploads
+from services.ingest.repository.accounts import AccountRow
+from services.ingest.repository.uploads import UploadRow
 from services.ingest.upload_files import IncomingFile
 
 log = get_logger(__name__)

@@ -19,9 +19,9 @@ from services.common.cost_days import last_day_counted
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
 from services.common.money import Money
-from services.ingest import queries_repository as repo
 from services.ingest.domain import queries as q
 from services.ingest.domain import queries_figures as fig
+from services.ingest.repository import cost_queries as repo
 
 ACCOUNT_DIMENSIONS = ("account", "provider")
 

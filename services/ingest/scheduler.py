@@ -10,29 +10,13 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from services.common.logging import get_logger
-from services.ingest import repository_accounts as accounts
 from services.ingest.deps import Deps
 from services.ingest.domain.sync import SCHEDULED
 from services.ingest.handlers_sync import every_account, start_job
+from services.ingest.repository import accounts, schedules
 
 log = get_logger(__name__)
-
-
-async def _take_if_due(session: AsyncSession, org_id: str, interval_seconds: float) -> bool:
-    result = await session.execute(
-        text(
-            "INSERT INTO sync_schedules (org_id, next_run_at) "
-            "VALUES (:o, now() + make_interval(secs => :s)) "
-            "ON CONFLICT (org_id) DO UPDATE SET next_run_at = EXCLUDED.next_run_at "
-            "WHERE sync_schedules.next_run_at <= now() RETURNING org_id"
-        ),
-        {"o": org_id, "s": interval_seconds},
-    )
-    return result.first() is not None
 
 
 async def run_due(deps: Deps) -> list[int]:
@@ -42,7 +26,9 @@ async def run_due(deps: Deps) -> list[int]:
     started = []
     for org_id in orgs:
         async with deps.db.transaction() as session:
-            if not await _take_if_due(session, org_id, deps.settings.ingest_sync_interval_seconds):
+            if not await schedules.take_if_due(
+                session, org_id, deps.settings.ingest_sync_interval_seconds
+            ):
                 continue
             targets, skipped = await every_account(session, org_id)
             if not targets:
@@ -57,10 +43,7 @@ async def run_due(deps: Deps) -> list[int]:
                 None,
                 skipped,
             )
-            await session.execute(
-                text("UPDATE sync_schedules SET last_job_id = :j WHERE org_id = :o"),
-                {"j": job_id, "o": org_id},
-            )
+            await schedules.set_last_job(session, org_id, job_id)
         log.info("sync.scheduled", org_id=org_id, job_id=job_id, accounts=len(targets))
         if job_id is not None:
             started.append(job_id)

@@ -21,9 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import Database, raw_connection
 from services.common.logging import get_logger
-from services.ingest import events, secrets, storage
-from services.ingest import repository_accounts as accounts
-from services.ingest import repository_sync as repo
+from services.ingest import events, secrets
 from services.ingest.connectors.base import AccountConfig, ConnectorError
 from services.ingest.connectors.focus import is_upload_account, iter_focus_batches, iter_sources
 from services.ingest.connectors.focus_local import org_folder
@@ -31,9 +29,11 @@ from services.ingest.connectors.registry import account_config, build_connector
 from services.ingest.deps import Deps
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
 from services.ingest.domain.sync import FAILED, SUCCEEDED
-from services.ingest.repository_accounts import AccountRow
-from services.ingest.repository_sync import TaskRow
-from services.ingest.storage import StoreResult
+from services.ingest.repository import accounts, cost_storage
+from services.ingest.repository import sync_jobs as repo
+from services.ingest.repository.accounts import AccountRow
+from services.ingest.repository.cost_storage import StoreResult
+from services.ingest.repository.sync_jobs import TaskRow
 from services.ingest.storage_chunks import Chunk, Owner, batch_chunks, item_chunks, threaded
 from services.ingest.sync_uploads import upload_import
 
@@ -111,8 +111,8 @@ async def store(
         # New months' partitions in a short transaction of their own: creating one locks the
         # parent table, which must not last for a whole sync.
         async with db.transaction() as session:
-            await storage.ensure_partitions(
-                await raw_connection(session), storage.months_of(window)
+            await cost_storage.ensure_partitions(
+                await raw_connection(session), cost_storage.months_of(window)
             )
     async with db.transaction() as session:
         result = await store_in(session, account, window, produce)
@@ -125,7 +125,7 @@ async def store_in(
     """Replace-window storage plus `costs.updated`, inside the caller's transaction."""
     owner = owner_of(account)
     conn = await raw_connection(session)
-    result = await storage.replace_window(conn, owner, window, threaded(produce))
+    result = await cost_storage.replace_window(conn, owner, window, threaded(produce))
     await accounts.mark_synced(session, account.id)
     if result.window is not None:
         await events.costs_updated(session, owner, account.name, result.window, result.daily)
@@ -151,8 +151,8 @@ async def run_task(deps: Deps, task: TaskRow, worker: uuid.UUID) -> Outcome:
         connector = build_connector(config)  # a misconfigured account fails here
         produce = items_producer(lambda: connector.fetch(task.window), owner, task.window)
         async with deps.db.transaction() as session:
-            await storage.ensure_partitions(
-                await raw_connection(session), storage.months_of(task.window)
+            await cost_storage.ensure_partitions(
+                await raw_connection(session), cost_storage.months_of(task.window)
             )
         write = partial(store_in, account=account, window=task.window, produce=produce)
     async with deps.db.transaction() as session:

@@ -1,6 +1,6 @@
 """The sync task of an upload account: import the file uploaded with the task's job.
 
-An upload replaces exactly the days it holds (storage.replace_days), so the same file
+An upload replaces exactly the days it holds (cost_storage.replace_days), so the same file
 uploaded twice is stored once, and a month's export does not erase another month's. A task
 of such an account without an upload (a scheduled or manual sync) has nothing to pull and
 changes nothing. The file is removed once its import has committed.
@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import raw_connection
-from services.ingest import events, storage, upload_files
-from services.ingest import repository_accounts as accounts
-from services.ingest import repository_uploads as uploads
+from services.ingest import events, upload_files
 from services.ingest.connectors.focus import iter_focus_batches
 from services.ingest.deps import Deps
-from services.ingest.repository_accounts import AccountRow
-from services.ingest.repository_sync import TaskRow
-from services.ingest.storage import StoreResult
+from services.ingest.repository import accounts, cost_storage, uploads
+from services.ingest.repository.accounts import AccountRow
+from services.ingest.repository.cost_storage import StoreResult
+from services.ingest.repository.sync_jobs import TaskRow
 from services.ingest.storage_chunks import Owner, batch_chunks, threaded
 
 BATCH_ROWS = 8192
@@ -45,7 +44,7 @@ async def upload_import(deps: Deps, task: TaskRow, account: AccountRow) -> Uploa
 
     async def write(session: AsyncSession) -> StoreResult:
         chunks = threaded(lambda: batch_chunks(iter_focus_batches(source, BATCH_ROWS), owner))
-        result = await storage.replace_days(await raw_connection(session), owner, chunks)
+        result = await cost_storage.replace_days(await raw_connection(session), owner, chunks)
         await accounts.mark_synced(session, account.id)
         await uploads.mark_imported(session, upload.id)
         if result.window is not None:

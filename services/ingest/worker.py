@@ -23,11 +23,11 @@ from sqlalchemy.exc import IntegrityError
 from services.common.heartbeat import beat_every, in_progress
 from services.common.logging import get_logger
 from services.common.messaging import SYNC_TASKS, SYNC_TASKS_STREAM, Messaging
-from services.ingest import repository_sync as repo
 from services.ingest.connectors.base import ConnectorError
 from services.ingest.deps import Deps
 from services.ingest.domain.sync import TERMINAL, retry_delay
-from services.ingest.repository_sync import TaskRow
+from services.ingest.repository import sync_jobs as repo
+from services.ingest.repository.sync_jobs import TaskRow
 from services.ingest.sync_runner import LeaseLost, fail_task, run_task
 
 log = get_logger(__name__)

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from services.common.server import prepare_database
 from services.ingest import demo
-from services.ingest import repository_accounts as accounts
+from services.ingest.repository import accounts
 
 README_TOTAL = Decimal("18.00663861840") + Decimal("1.97651418586") + Decimal("0.53707392473")
 

@@ -23,7 +23,7 @@ from services.ingest.domain.sync import (
     sync_window,
 )
 from services.ingest.events import _windows
-from services.ingest.storage import DailyTotal
+from services.ingest.repository.cost_storage import DailyTotal
 
 TODAY = date(2025, 3, 10)
 
