@@ -5,11 +5,8 @@ from __future__ import annotations
 from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
 
-from services.common.caller import require_role
 from services.common.errors import InvalidArgument
 from services.common.servicer import Ctx
-from services.ingest import handlers_accounts as handlers
-from services.ingest import handlers_connection as connection
 from services.ingest.convert_accounts import (
     credentials_of,
     provider_name,
@@ -19,6 +16,8 @@ from services.ingest.convert_accounts import (
 )
 from services.ingest.deps import Deps
 from services.ingest.domain.accounts import AccountSpec
+from services.ingest.handlers import accounts as handlers
+from services.ingest.handlers import connection
 
 
 class CloudAccountApi(grpc_ingest.CloudAccountServiceServicer):
@@ -53,11 +52,8 @@ class CloudAccountApi(grpc_ingest.CloudAccountServiceServicer):
     async def UpdateCloudAccount(
         self, request: pb.UpdateCloudAccountRequest, context: Ctx
     ) -> pb.UpdateCloudAccountResponse:
-        require_role("admin")  # before anything about the account is revealed or checked
         account = request.cloud_account
-        if account.id <= 0:
-            raise InvalidArgument("cloud_account.id", "names the account to update")
-        current = await handlers.get_account(self._deps, account.id)
+        current = await handlers.account_to_update(self._deps, account.id)
         paths = list(request.update_mask.paths)
         if (
             account.provider

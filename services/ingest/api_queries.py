@@ -18,7 +18,7 @@ from services.common.server import Runtime, service_name
 from services.common.servicer import Ctx
 from services.ingest.domain import queries as q
 from services.ingest.domain import queries_figures as fig
-from services.ingest.queries_handlers import CostQueries, TrendQuery
+from services.ingest.handlers.cost_queries import CostQueries, TrendQuery
 
 _GRANULARITIES = {
     pb.GRANULARITY_DAY: q.Granularity.DAY,

@@ -10,11 +10,11 @@ from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
 from services.common.errors import DomainError, InvalidArgument
 from services.common.servicer import Ctx
 from services.common.wire import timestamp_proto as _stamp
-from services.ingest import handlers_sync as handlers
-from services.ingest import handlers_uploads
 from services.ingest.deps import Deps
 from services.ingest.domain.sync_skips import Skipped
-from services.ingest.events import date_range
+from services.ingest.handlers import sync_jobs as handlers
+from services.ingest.handlers import uploads
+from services.ingest.handlers.events import date_range
 from services.ingest.repository.sync_jobs import JobRow, TaskRow
 
 
@@ -101,12 +101,12 @@ class SyncApi(grpc_ingest.SyncServiceServicer):
         if first is None or first.WhichOneof("part") != "header":
             raise InvalidArgument("header", "the first message must be the upload's header")
         h = first.header
-        header = handlers_uploads.UploadHeader(
+        header = uploads.UploadHeader(
             h.account_id, h.content_type, h.content_encoding, h.declared_size, h.sha256,
             h.request_id,
         )  # fmt: skip
         try:
-            done = await handlers_uploads.upload(self._deps, header, _chunks(request_iterator))
+            done = await uploads.upload(self._deps, header, _chunks(request_iterator))
         except DomainError:
             # A status sent while the client still streams can reach it as a reset stream
             # (INTERNAL) instead; the rest is read and dropped so the refusal arrives as such.

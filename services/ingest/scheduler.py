@@ -13,7 +13,7 @@ import asyncio
 from services.common.logging import get_logger
 from services.ingest.deps import Deps
 from services.ingest.domain.sync import SCHEDULED
-from services.ingest.handlers_sync import every_account, start_job
+from services.ingest.handlers.sync_jobs import every_account, start_job
 from services.ingest.repository import accounts, schedules
 
 log = get_logger(__name__)

@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import Database, raw_connection
 from services.common.logging import get_logger
-from services.ingest import events, secrets
 from services.ingest.connectors.base import AccountConfig, ConnectorError
 from services.ingest.connectors.focus import is_upload_account, iter_focus_batches, iter_sources
 from services.ingest.connectors.focus_local import org_folder
@@ -29,6 +28,7 @@ from services.ingest.connectors.registry import account_config, build_connector
 from services.ingest.deps import Deps
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
 from services.ingest.domain.sync import FAILED, SUCCEEDED
+from services.ingest.handlers import events, secrets
 from services.ingest.repository import accounts, cost_storage
 from services.ingest.repository import sync_jobs as repo
 from services.ingest.repository.accounts import AccountRow

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import raw_connection
-from services.ingest import events, upload_files
+from services.ingest import upload_files
 from services.ingest.connectors.focus import iter_focus_batches
 from services.ingest.deps import Deps
+from services.ingest.handlers import events
 from services.ingest.repository import accounts, cost_storage, uploads
 from services.ingest.repository.accounts import AccountRow
 from services.ingest.repository.cost_storage import StoreResult

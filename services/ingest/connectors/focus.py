@@ -13,7 +13,7 @@ Settings: `path` (a file, or a directory scanned recursively for *.csv, *.csv.gz
 relative to `folder`, the organization's drop folder set by the service; see focus_local)
 or `s3_uri` (`s3://bucket/prefix/`, optional `region`); credentials `access_key_id` and
 `secret_access_key` (optional: else boto3's default chain); `config.endpoint` overrides S3's.
-With neither, the account receives its files by upload (handlers_uploads) and has nothing to
+With neither, the account receives its files by upload (handlers/uploads.py) and has nothing to
 pull.
 """
 

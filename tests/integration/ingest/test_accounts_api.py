@@ -13,7 +13,7 @@ from services.common.caller import Caller
 from services.common.crypto import SecretBox
 from services.common.errors import FailedPrecondition
 from services.common.errors_client import error_info
-from services.ingest import secrets
+from services.ingest.handlers import secrets
 from tests.support.ingest_service import (
     SECRET,
     Client,
@@ -200,6 +200,25 @@ async def test_viewer_reads_but_only_admin_manages_accounts(org):
     created = await create(org["admin"], aws_account())
     listed = await org["viewer"].accounts.ListCloudAccounts(pb.ListCloudAccountsRequest())
     assert [a.id for a in listed.cloud_accounts] == [created.id]
+
+
+async def test_only_admin_updates_and_a_refused_update_says_nothing_about_the_id(org):
+    created = await create(org["admin"], aws_account("Keep"))
+
+    def update(account_id: int) -> pb.UpdateCloudAccountRequest:
+        return pb.UpdateCloudAccountRequest(
+            cloud_account=pb.CloudAccount(id=account_id, name="Taken"),
+            update_mask=field_mask_pb2.FieldMask(paths=["name"]),
+        )
+
+    # An existing id, one the org does not have, and no id at all: the same refusal.
+    for account_id in (created.id, created.id + 10_000, 0):
+        code, _ = await rejected(org["member"].accounts.UpdateCloudAccount(update(account_id)))
+        assert code == grpc.StatusCode.PERMISSION_DENIED
+    fetched = await org["viewer"].accounts.GetCloudAccount(
+        pb.GetCloudAccountRequest(account_id=created.id)
+    )
+    assert fetched.cloud_account.name == "Keep"
 
 
 async def test_create_retried_with_the_same_request_id_returns_the_first_account(org):

@@ -22,7 +22,7 @@ from services.ingest.domain.sync import (
     job_status,
     sync_window,
 )
-from services.ingest.events import _windows
+from services.ingest.handlers.events import _windows
 from services.ingest.repository.cost_storage import DailyTotal
 
 TODAY = date(2025, 3, 10)

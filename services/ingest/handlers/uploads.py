@@ -25,7 +25,7 @@ from services.ingest.domain.uploads import (
     format_of,
     too_large,
 )
-from services.ingest.handlers_sync import replayed_job, start_job
+from services.ingest.handlers.sync_jobs import replayed_job, start_job
 from services.ingest.repository import accounts, uploads
 from services.ingest.repository.accounts import AccountRow
 from services.ingest.repository.uploads import UploadRow

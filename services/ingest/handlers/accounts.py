@@ -20,7 +20,6 @@ from typing import Any
 from services.common.caller import current_caller, require_role
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from services.common.pagination import decode_token, encode_token, page_size
-from services.ingest import events, secrets
 from services.ingest.deps import Deps
 from services.ingest.domain.accounts import (
     AccountSpec,
@@ -28,7 +27,8 @@ from services.ingest.domain.accounts import (
     check_name,
     check_spec,
 )
-from services.ingest.handlers_focus import check_focus_path
+from services.ingest.handlers import events, secrets
+from services.ingest.handlers.drop_folder import check_focus_path
 from services.ingest.repository import accounts
 from services.ingest.repository.accounts import AccountRow
 from services.ingest.storage_chunks import Owner
@@ -108,6 +108,15 @@ async def list_accounts(
     rows = rows[:size]
     next_token = encode_token([rows[-1].id], deps.page_secret, scope) if more else ""
     return rows, next_token
+
+
+async def account_to_update(deps: Deps, account_id: int) -> AccountRow:
+    """The stored account an update starts from (its provider says how the request's settings
+    read). Admins only, checked before anything about the account is revealed or checked."""
+    require_role("admin")
+    if account_id <= 0:
+        raise InvalidArgument("cloud_account.id", "names the account to update")
+    return await get_account(deps, account_id)
 
 
 async def update_account(

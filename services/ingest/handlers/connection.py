@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from services.common.caller import current_caller, require_role
 from services.common.errors import NotFound
 from services.common.logging import get_logger
-from services.ingest import secrets
 from services.ingest.connectors.base import ConnectorError
 from services.ingest.connectors.registry import account_config, build_connector
 from services.ingest.deps import Deps
 from services.ingest.domain.accounts import AccountSpec, check_spec
-from services.ingest.handlers_focus import check_focus_path, focus_folder
+from services.ingest.handlers import secrets
+from services.ingest.handlers.drop_folder import check_focus_path, focus_folder
 from services.ingest.repository import accounts
 
 log = get_logger(__name__)

@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.caller import current_caller, require_role
 from services.common.errors import FailedPrecondition, NotFound
 from services.common.pagination import decode_token, encode_token, page_size
-from services.ingest import events
 from services.ingest.deps import Deps
 from services.ingest.domain.sync import MANUAL, RUNNING, days_back_of, sync_window
 from services.ingest.domain.sync_skips import Skipped, partition
+from services.ingest.handlers import events
 from services.ingest.repository import accounts
 from services.ingest.repository import sync_jobs as repo
 from services.ingest.repository.accounts import AccountRow
