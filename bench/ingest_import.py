@@ -86,8 +86,8 @@ async def raw_copy(settings: Settings, path: Path) -> tuple[int, float]:
 async def write_output_rows(source: Path, target: Path) -> set[object]:
     """The rows our importer would COPY for `source`, as it encodes them; their months."""
     from services.ingest.connectors.registry import account_config
-    from services.ingest.storage_chunks import Owner
-    from services.ingest.sync_runner import focus_producer
+    from services.ingest.sync.chunks import Owner
+    from services.ingest.sync.runner import focus_producer
 
     config = account_config("FOCUS_FILE", {"path": str(source)}, {}, None)
     months: set[object] = set()
@@ -100,7 +100,7 @@ async def write_output_rows(source: Path, target: Path) -> set[object]:
 
 async def floor_copy(settings: Settings, rows_file: Path, months: set[object]) -> float:
     """Seconds for one COPY of our own output rows into a fresh, identically indexed table."""
-    from services.ingest.storage_chunks import COPY_COLUMNS, NOT_NULL_TEXT
+    from services.ingest.sync.chunks import COPY_COLUMNS, NOT_NULL_TEXT
 
     conn = await connect(settings)
     try:
@@ -130,9 +130,9 @@ async def floor_copy(settings: Settings, rows_file: Path, months: set[object]) -
 
 async def child_import(path: Path) -> dict[str, float]:
     """Runs in the child process: our import path, timed, with this process's peak RSS."""
-    from services.ingest import sync_runner
     from services.ingest.connectors.registry import account_config
     from services.ingest.repository import accounts
+    from services.ingest.sync import runner as sync_runner
 
     settings = run_settings(*infrastructure_urls())
     db = Database.for_service(settings, "ingest")

@@ -12,9 +12,9 @@ from services.common.crypto import SecretBox
 from services.common.server import Loop, Runtime, ServiceDefinition
 from services.ingest import api
 from services.ingest.deps import Deps
-from services.ingest.scheduler import Scheduler
 from services.ingest.settings import IngestSettings
-from services.ingest.worker import SyncWorker
+from services.ingest.sync.scheduler import Scheduler
+from services.ingest.sync.worker import SyncWorker
 
 
 def deps_of(runtime: Runtime) -> Deps:

@@ -25,7 +25,6 @@ from services.common.db import Database
 from services.common.logging import get_logger
 from services.common.server import prepare_database
 from services.common.settings import Settings
-from services.ingest import sync_runner
 from services.ingest.connectors.focus_local import org_folder
 from services.ingest.connectors.registry import account_config
 from services.ingest.demo_history import ACCOUNTS, DemoAccount, items
@@ -33,6 +32,7 @@ from services.ingest.domain.cost_items import DateWindow
 from services.ingest.repository import accounts
 from services.ingest.repository.accounts import AccountRow
 from services.ingest.settings import IngestSettings
+from services.ingest.sync import runner as sync_runner
 
 log = get_logger(__name__)
 DEMO_ORG = "default"

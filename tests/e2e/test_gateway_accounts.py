@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import text
 
 from services.common.settings import Settings
-from services.ingest import sync_runner
 from services.ingest.connectors.base import AccountConfig
 from services.ingest.connectors.digitalocean import DigitalOceanConnector
 from services.ingest.domain.cost_items import DateWindow
 from services.ingest.repository import accounts
+from services.ingest.sync import runner as sync_runner
 from tests.fakes.digitalocean_fake import DigitalOceanFake
 from tests.support.gateway_stack import Stack, gateway_stack
 

@@ -8,7 +8,7 @@ Two ways to retire an account, never a half of one:
 - archive stops it for good (never synced, credentials erased) and keeps its history in
   every figure; it stays listed, marked archived, read-only, and can still be deleted.
 
-A sync storing into an account locks its row first (sync_runner), so a delete either waits
+A sync storing into an account locks its row first (sync/runner.py), so a delete either waits
 for that sync and removes what it stored, or comes first and the sync stores nothing.
 """
 
@@ -31,7 +31,7 @@ from services.ingest.handlers import events, secrets
 from services.ingest.handlers.drop_folder import check_focus_path
 from services.ingest.repository import accounts
 from services.ingest.repository.accounts import AccountRow
-from services.ingest.storage_chunks import Owner
+from services.ingest.sync.chunks import Owner
 
 UPDATABLE = frozenset({"name", "settings", "endpoint", "active", "credentials"})
 

@@ -29,7 +29,7 @@ from services.common.outbox import add_event
 from services.ingest.convert_accounts import provider_enum
 from services.ingest.domain.cost_items import DateWindow
 from services.ingest.repository.cost_storage import DailyTotal
-from services.ingest.storage_chunks import Owner
+from services.ingest.sync.chunks import Owner
 
 # About 60 bytes each: 5,000 entries keep an event near 300 KB, well under NATS's 1 MB.
 MAX_DAILY_COSTS_PER_EVENT = 5_000

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from services.common.caller import require_role
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.logging import get_logger
-from services.ingest import upload_files
 from services.ingest.connectors.base import ConnectorError
 from services.ingest.deps import Deps
 from services.ingest.domain.sync import MANUAL, RUNNING
@@ -29,7 +28,8 @@ from services.ingest.handlers.sync_jobs import replayed_job, start_job
 from services.ingest.repository import accounts, uploads
 from services.ingest.repository.accounts import AccountRow
 from services.ingest.repository.uploads import UploadRow
-from services.ingest.upload_files import IncomingFile
+from services.ingest.sync import upload_files
+from services.ingest.sync.upload_files import IncomingFile
 
 log = get_logger(__name__)
 

@@ -2,7 +2,7 @@
 
 Inside the caller's transaction: delete the account's line items and rollups in the window,
 COPY the new line items in, write the window's rollups (summed from the partial rollups each
-chunk carries, see storage_rollups), and read back the new daily totals for `costs.updated`. Re-running a window therefore never double counts, and a
+chunk carries, see sync/rollups.py), and read back the new daily totals for `costs.updated`. Re-running a window therefore never double counts, and a
 row the provider stopped reporting disappears. Rollup `provider` is the account's provider
 (AWS, GCP, AZURE, DIGITALOCEAN, FOCUS_FILE), `provider_type` the cloud that billed the row
 (domain/provider_types); `amount` is the sum of BilledCost.
@@ -21,8 +21,8 @@ from decimal import Decimal
 import asyncpg
 
 from services.ingest.domain.cost_items import DateWindow
-from services.ingest.storage_chunks import COPY_COLUMNS, NOT_NULL_TEXT, Chunk, Owner
-from services.ingest.storage_rollups import partials_csv
+from services.ingest.sync.chunks import COPY_COLUMNS, NOT_NULL_TEXT, Chunk, Owner
+from services.ingest.sync.rollups import partials_csv
 
 PARENT = "cost_line_items"
 

@@ -16,7 +16,7 @@ from services.common.caller import Caller
 from services.common.messaging import SYNC_TASKS
 from services.ingest.bootstrap import deps_of
 from services.ingest.repository import accounts as repository_accounts
-from services.ingest.scheduler import run_due
+from services.ingest.sync.scheduler import run_due
 from tests.support.infra import FOCUS_SAMPLE, focus_path
 from tests.support.ingest_service import Client, new_org, running_ingest, wait_job
 

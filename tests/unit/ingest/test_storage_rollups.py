@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
-from services.ingest.storage_chunks import Owner, item_chunks
-from services.ingest.storage_rollups import batch_partials
+from services.ingest.sync.chunks import Owner, item_chunks
+from services.ingest.sync.rollups import batch_partials
 
 DAY0 = date(2024, 9, 1)
 rows = st.lists(

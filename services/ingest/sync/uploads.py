@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import raw_connection
-from services.ingest import upload_files
 from services.ingest.connectors.focus import iter_focus_batches
 from services.ingest.deps import Deps
 from services.ingest.handlers import events
@@ -22,7 +21,8 @@ from services.ingest.repository import accounts, cost_storage, uploads
 from services.ingest.repository.accounts import AccountRow
 from services.ingest.repository.cost_storage import StoreResult
 from services.ingest.repository.sync_jobs import TaskRow
-from services.ingest.storage_chunks import Owner, batch_chunks, threaded
+from services.ingest.sync import upload_files
+from services.ingest.sync.chunks import Owner, batch_chunks, threaded
 
 BATCH_ROWS = 8192
 

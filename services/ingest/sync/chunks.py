@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
-from services.ingest.storage_rollups import ItemPartials, RollupRow, TagRow, batch_partials
+from services.ingest.sync.rollups import ItemPartials, RollupRow, TagRow, batch_partials
 
 COPY_COLUMNS = (
     "org_id",

@@ -28,7 +28,7 @@ from services.ingest.deps import Deps
 from services.ingest.domain.sync import TERMINAL, retry_delay
 from services.ingest.repository import sync_jobs as repo
 from services.ingest.repository.sync_jobs import TaskRow
-from services.ingest.sync_runner import LeaseLost, fail_task, run_task
+from services.ingest.sync.runner import LeaseLost, fail_task, run_task
 
 log = get_logger(__name__)
 DURABLE = "ingest-sync-worker"

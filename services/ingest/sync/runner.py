@@ -7,7 +7,7 @@ before the commit changes nothing, and the redelivered task simply does it again
 FOCUS_FILE accounts replace the account's whole history with what the export files hold (an
 export is a complete statement of its period, and the sample data is from 2024, far outside
 any days_back window); the task's window then becomes the span of days replaced. Upload
-accounts import the file uploaded with the job instead (sync_uploads).
+accounts import the file uploaded with the job instead (sync/uploads.py).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from services.ingest.repository import sync_jobs as repo
 from services.ingest.repository.accounts import AccountRow
 from services.ingest.repository.cost_storage import StoreResult
 from services.ingest.repository.sync_jobs import TaskRow
-from services.ingest.storage_chunks import Chunk, Owner, batch_chunks, item_chunks, threaded
-from services.ingest.sync_uploads import upload_import
+from services.ingest.sync.chunks import Chunk, Owner, batch_chunks, item_chunks, threaded
+from services.ingest.sync.uploads import upload_import
 
 log = get_logger(__name__)
 # Rows per COPY chunk of a FOCUS import: smaller batches keep the importer's memory flat;
