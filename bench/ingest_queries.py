@@ -49,7 +49,7 @@ from services.common.server import (
     start,
 )
 from services.common.settings import Settings
-from services.ingest import api_queries
+from services.ingest.api import cost_query_service as api_queries
 from tests.support.infra import drop_run_database, infrastructure_urls, run_settings
 
 ORG = "org-bench"

@@ -10,7 +10,7 @@ from typing import cast
 
 from services.common.crypto import SecretBox
 from services.common.server import Loop, Runtime, ServiceDefinition
-from services.ingest import api
+from services.ingest.api import servicers
 from services.ingest.deps import Deps
 from services.ingest.settings import IngestSettings
 from services.ingest.sync.scheduler import Scheduler
@@ -37,6 +37,6 @@ def definition() -> ServiceDefinition[Deps]:
         name="ingest",
         settings=IngestSettings,
         deps=deps_of,
-        register=api.register,
+        register=servicers.register,
         background=background,
     )

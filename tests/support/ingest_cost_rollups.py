@@ -21,7 +21,7 @@ from services.common.caller import Caller
 from services.common.db import Database
 from services.common.server import RunningService, ServiceDefinition, runtime_itself, start
 from services.common.settings import Settings
-from services.ingest import api_queries
+from services.ingest.api import cost_query_service as api_queries
 from services.ingest.domain.provider_types import ACCOUNT_TYPES
 from tests.support.grpc_client import channel_as
 

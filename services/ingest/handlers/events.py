@@ -26,7 +26,7 @@ from services.common.messaging import (
 )
 from services.common.money import decimal_str
 from services.common.outbox import add_event
-from services.ingest.convert_accounts import provider_enum
+from services.ingest.api.convert import provider_enum
 from services.ingest.domain.cost_items import DateWindow
 from services.ingest.repository.cost_storage import DailyTotal
 from services.ingest.sync.chunks import Owner

@@ -7,7 +7,7 @@ from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
 
 from services.common.errors import InvalidArgument
 from services.common.servicer import Ctx
-from services.ingest.convert_accounts import (
+from services.ingest.api.convert import (
     credentials_of,
     provider_name,
     settings_of,

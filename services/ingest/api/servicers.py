@@ -9,9 +9,9 @@ from costgrid.ingest.v1 import service_pb2 as pb
 from costgrid.ingest.v1 import service_pb2_grpc as grpc_ingest
 
 from services.common.server import service_name
-from services.ingest.api_accounts import CloudAccountApi
-from services.ingest.api_queries import CostQueryApi
-from services.ingest.api_sync import SyncApi
+from services.ingest.api.account_service import CloudAccountApi
+from services.ingest.api.cost_query_service import CostQueryApi
+from services.ingest.api.sync_service import SyncApi
 from services.ingest.deps import Deps
 
 
