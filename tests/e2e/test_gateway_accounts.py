@@ -162,7 +162,7 @@ async def test_sync_of_every_account_says_which_it_skipped_and_why(
     archived = await _connect(admin, fake, "do-archived")
     inactive = await _connect(admin, fake, "do-inactive")
     async with stack.services["ingest"].runtime.db.transaction() as session:
-        # As the demo seed makes them (services/ingest/demo.py).
+        # As the demo seed makes them (demo/ingest.py).
         demo = await accounts.insert(
             session, tenant.org, "generated", "AWS", {}, "", True, f"demo:{uuid.uuid4()}", True
         )

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
+from demo import ingest as demo
 from services.common.server import prepare_database
-from services.ingest import demo
 from services.ingest.repository import accounts
 
 README_TOTAL = Decimal("18.00663861840") + Decimal("1.97651418586") + Decimal("0.53707392473")

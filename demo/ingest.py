@@ -19,25 +19,23 @@ import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
-
+from demo.ingest_history import ACCOUNTS, DemoAccount, items
 from services.common.db import Database
 from services.common.logging import get_logger
 from services.common.server import prepare_database
 from services.common.settings import Settings
 from services.ingest.connectors.focus_local import org_folder
 from services.ingest.connectors.registry import account_config
-from services.ingest.demo_history import ACCOUNTS, DemoAccount, items
 from services.ingest.domain.cost_items import DateWindow
-from services.ingest.repository import accounts
+from services.ingest.repository import account_days, accounts
 from services.ingest.repository.accounts import AccountRow
 from services.ingest.settings import IngestSettings
-from services.ingest.sync import runner as sync_runner
+from services.ingest.sync import runner
 
 log = get_logger(__name__)
 DEMO_ORG = "default"
 HISTORY_DAYS = 180
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 FOCUS_SAMPLE = REPO_ROOT / "data" / "samples" / "focus-1.0" / "focus_sample.csv"
 SAMPLE_PATH = "focus-sample/focus_sample.csv"  # in the demo org's drop folder
 
@@ -71,13 +69,7 @@ async def _account(
 
 async def _last_day(db: Database, account_id: int) -> date | None:
     async with db.transaction() as session:
-        day: date | None = (
-            await session.execute(
-                text("SELECT max(day) FROM daily_rollups WHERE org_id = :o AND account_id = :a"),
-                {"o": DEMO_ORG, "a": account_id},
-            )
-        ).scalar_one()
-        return day
+        return await account_days.last_day(session, DEMO_ORG, account_id)
 
 
 async def _seed_focus(db: Database, folder: Path | None) -> None:
@@ -102,8 +94,8 @@ async def _seed_focus(db: Database, folder: Path | None) -> None:
     if account.deleted_at or await _last_day(db, account.id) is not None:
         return
     config = account_config(account.provider, settings, {}, None, folder)
-    produce = sync_runner.focus_producer(config, sync_runner.owner_of(account))
-    result = await sync_runner.store(db, account, None, produce)
+    produce = runner.focus_producer(config, runner.owner_of(account))
+    result = await runner.store(db, account, None, produce)
     log.info("demo.focus_imported", account_id=account.id, rows=result.rows)
 
 
@@ -121,12 +113,10 @@ async def _seed_history(db: Database, demo: DemoAccount, yesterday: date) -> Non
         # Like a real sync, re-read the last days stored: their provisional figures settle.
         start = max(start, last - timedelta(days=2))
     window = DateWindow(start, yesterday)
-    owner = sync_runner.owner_of(account)
+    owner = runner.owner_of(account)
     provisional = yesterday - timedelta(days=1)
-    produce = sync_runner.items_producer(
-        lambda: items(demo, window, origin, provisional), owner, window
-    )
-    result = await sync_runner.store(db, account, window, produce)
+    produce = runner.items_producer(lambda: items(demo, window, origin, provisional), owner, window)
+    result = await runner.store(db, account, window, produce)
     log.info("demo.history_generated", account_id=account.id, rows=result.rows, start=str(start))
 
 
@@ -137,13 +127,5 @@ async def _still_generated(
     changed since, the whole history is written again."""
     expected = sum(i.billed_cost for i in items(demo, DateWindow(day, day), origin, day))
     async with db.transaction() as session:
-        stored = (
-            await session.execute(
-                text(
-                    "SELECT coalesce(sum(amount), 0) FROM daily_rollups "
-                    "WHERE org_id = :o AND account_id = :a AND day = :d"
-                ),
-                {"o": DEMO_ORG, "a": account.id, "d": day},
-            )
-        ).scalar_one()
+        stored = await account_days.day_total(session, DEMO_ORG, account.id, day)
     return bool(stored == expected)
