@@ -38,7 +38,7 @@ from services.common.caller import Caller
 from services.common.messaging import Namespace, connect, delete_streams, ensure_streams
 from services.common.server import start
 from services.notifier.bootstrap import definition
-from services.notifier.config import NotifierConfig
+from services.notifier.settings import NotifierSettings
 from tests.support.grpc_client import channel_as
 from tests.support.infra import drop_run_database, infrastructure_urls, run_settings
 from tests.support.notifier_events import budget_crossed, publish
@@ -253,8 +253,14 @@ async def run(events: int, rate: float, receiver: ReceiverProcess) -> list[table
     settings = run_settings(*infrastructure_urls(), db_pool_size=10, log_level="ERROR")
     bus = await connect(settings.nats_url, "bench", Namespace(settings.namespace))
     await ensure_streams(bus)
-    config = NotifierConfig(allowed_cidrs=["127.0.0.0/8"], allow_plain_http=True)
-    service = await start(definition(config), settings)
+    notifier_settings = NotifierSettings(
+        **{
+            **settings.model_dump(),
+            "notifier_allowed_cidrs": ["127.0.0.0/8"],
+            "notifier_allow_plain_http": True,
+        }
+    )
+    service = await start(definition(), notifier_settings)
     try:
         org = await setup_org(service.address, settings, receiver.url, receiver.secret)
         raw_nats = await raw_nats_baseline(bus, events, rate)

@@ -25,7 +25,7 @@ SETTINGS_CLASSES = (
     "services.metering.settings:MeteringSettings",
     "services.ingest.settings:IngestSettings",
     "services.invoicing.settings:InvoicingSettings",
-    "services.notifier.config:NotifierConfig",
+    "services.notifier.settings:NotifierSettings",
 )
 
 # Read by the tools and the test support rather than by a settings class.

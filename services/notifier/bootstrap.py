@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import cast
 
 import grpc
 
 from services.common.inbox import Subscription
 from services.common.server import Loop, Runtime, ServiceDefinition
 from services.notifier import api, consumers
-from services.notifier.config import NotifierConfig, load_config
 from services.notifier.context import NotifierContext
 from services.notifier.deps import Deps
+from services.notifier.settings import NotifierSettings
 from services.notifier.worker import DeliveryWorker
 
 
-def definition(config: NotifierConfig | None = None) -> ServiceDefinition[Deps]:
-    """`config` defaults to the COSTGRID_NOTIFIER_* environment; tests pass their own."""
-    notifier_config = config or load_config()
+def deps_of(runtime: Runtime) -> Deps:
+    settings = cast(NotifierSettings, runtime.settings)  # the kit built it from `settings=`
+    context = NotifierContext.build(settings)
+    return Deps(runtime.db, context, DeliveryWorker(runtime.db, context))
 
-    def deps(runtime: Runtime) -> Deps:
-        context = NotifierContext.build(runtime.settings, notifier_config)
-        return Deps(runtime.db, context, DeliveryWorker(runtime.db, context))
+
+def definition() -> ServiceDefinition[Deps]:
+    """Settings are COSTGRID_NOTIFIER_* from the environment (or the NotifierSettings given to
+    `start`; tests shorten the timeouts and allow loopback receivers that way)."""
 
     def register(server: grpc.aio.Server, deps: Deps) -> Iterable[str]:
         return api.register(server, deps.db, deps.context)
@@ -36,7 +39,8 @@ def definition(config: NotifierConfig | None = None) -> ServiceDefinition[Deps]:
 
     return ServiceDefinition(
         name="notifier",
-        deps=deps,
+        settings=NotifierSettings,
+        deps=deps_of,
         register=register,
         subscriptions=subscriptions,
         background=background,

@@ -1,4 +1,4 @@
-"""What the notifier's handlers and worker share: its config, the secret box, the address
+"""What the notifier's handlers and worker share: its settings, the secret box, the address
 policy and one HTTP client, built at start-up from the settings alone."""
 
 from __future__ import annotations
@@ -10,51 +10,55 @@ from typing import Any
 import httpx
 
 from services.common.crypto import SecretBox
-from services.common.settings import Settings
-from services.notifier.config import NotifierConfig
 from services.notifier.domain.network import AddressPolicy
 from services.notifier.domain.retry import RetryPolicy
 from services.notifier.senders import guard
 from services.notifier.senders.base import SendContext
+from services.notifier.settings import NotifierSettings
 
 
 @dataclass
 class NotifierContext:
-    config: NotifierConfig
+    settings: NotifierSettings
     box: SecretBox
     policy: AddressPolicy
     signing_key: bytes
     _send: SendContext | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, settings: Settings, config: NotifierConfig) -> NotifierContext:
+    def build(cls, settings: NotifierSettings) -> NotifierContext:
         return cls(
-            config=config,
+            settings=settings,
             box=SecretBox.from_setting(settings.encryption_keys.get_secret_value()),
-            policy=AddressPolicy.build(config.allow_private_networks, config.allowed_cidrs),
+            policy=AddressPolicy.build(
+                settings.notifier_allow_private_networks, settings.notifier_allowed_cidrs
+            ),
             signing_key=settings.context_signing_key.get_secret_value().encode(),
         )
 
     @property
     def retry(self) -> RetryPolicy:
-        c = self.config
+        s = self.settings
         return RetryPolicy(
-            c.max_attempts, c.max_age_seconds, c.backoff_base_seconds, c.backoff_max_seconds
+            s.notifier_max_attempts,
+            s.notifier_max_age_seconds,
+            s.notifier_backoff_base_seconds,
+            s.notifier_backoff_max_seconds,
         )
 
     @property
     def send(self) -> SendContext:
         """Created on first use, inside the running event loop."""
         if self._send is None:
-            context = guard.ssl_context(self.config.ca_file)
+            context = guard.ssl_context(self.settings.notifier_ca_file)
             transport = guard.GuardedTransport(self.policy, context)
             self._send = SendContext(
                 client=guard.http_client(self.policy, context, transport),
                 transport=transport,
                 policy=self.policy,
                 ssl=context,
-                timeout=self.config.attempt_timeout_seconds,
-                sms_base_url=self.config.sms_api_base_url,
+                timeout=self.settings.notifier_attempt_timeout_seconds,
+                sms_base_url=self.settings.notifier_sms_api_base_url,
             )
         return self._send
 

@@ -30,9 +30,9 @@ class ChannelHandlers:
 
     async def _vet(self, kind: str, config: dict[str, Any], secrets: dict[str, Any]) -> None:
         """Validates, then checks each destination resolves to an allowed address."""
-        cfg = self._ctx.config
+        s = self._ctx.settings
         for dest in check_channel(
-            kind, config, secrets, cfg.allow_plain_http, cfg.sms_api_base_url
+            kind, config, secrets, s.notifier_allow_plain_http, s.notifier_sms_api_base_url
         ):
             await _vet_destination(dest, self._ctx)
 

@@ -55,13 +55,13 @@ class DeliveryWorker:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        config = self._ctx.config
+        settings = self._ctx.settings
         recorder = asyncio.create_task(self._recorder())
         try:
             while not stop.is_set():
                 # Cleared before claiming, so a wake-up during the claim is not lost.
                 self._wake.clear()
-                free = config.concurrency - len(self._tasks)
+                free = settings.notifier_concurrency - len(self._tasks)
                 claimed = Claimed()
                 if free > 0:
                     try:
@@ -72,12 +72,12 @@ class DeliveryWorker:
                         log.warning_limited(
                             "notifier.claim_failed", error=str(exc) or type(exc).__name__
                         )
-                        claimed = Claimed(due_in=min(config.poll_seconds, 1.0))
+                        claimed = Claimed(due_in=min(settings.notifier_poll_seconds, 1.0))
                 if claimed.started and (claimed.started == free or claimed.more):
                     continue
                 # Sleeps until the next retry or lease falls due; new deliveries and finished
                 # sends wake it sooner.
-                wait = config.poll_seconds
+                wait = settings.notifier_poll_seconds
                 if claimed.due_in is not None:
                     wait = min(wait, max(claimed.due_in, _MIN_WAIT_SECONDS))
                 with contextlib.suppress(TimeoutError):
@@ -120,25 +120,21 @@ class DeliveryWorker:
         await done
 
     async def claim_and_start(self, free: int) -> Claimed:
-        config = self._ctx.config
-        busy = [c for c, n in self._in_flight.items() if n >= config.per_channel_concurrency]
-        slots = {c: config.per_channel_concurrency - n for c, n in self._in_flight.items()}
+        settings = self._ctx.settings
+        per_channel = settings.notifier_per_channel_concurrency
+        busy = [c for c, n in self._in_flight.items() if n >= per_channel]
+        slots = {c: per_channel - n for c, n in self._in_flight.items()}
         window = free * 2
         async with self._db.transaction() as session:
             candidates, due_in = await claims.candidates(session, window, busy)
             chosen: list[int] = []
             for row in candidates:
-                if (
-                    len(chosen) < free
-                    and slots.get(row.channel_id, config.per_channel_concurrency) > 0
-                ):
+                if len(chosen) < free and slots.get(row.channel_id, per_channel) > 0:
                     chosen.append(int(row.id))
-                    slots[row.channel_id] = (
-                        slots.get(row.channel_id, config.per_channel_concurrency) - 1
-                    )
+                    slots[row.channel_id] = slots.get(row.channel_id, per_channel) - 1
             if not chosen:
                 return Claimed(due_in=due_in)
-            rows = await claims.claim(session, chosen, config.lease_seconds)
+            rows = await claims.claim(session, chosen, settings.notifier_lease_seconds)
             for row in rows:
                 if row.was == "IN_FLIGHT":
                     await claims.log_attempt(
@@ -157,7 +153,7 @@ class DeliveryWorker:
         return Claimed(len(rows), more=len(candidates) == window, due_in=due_in)
 
     async def _deliver(self, row: Row[Any]) -> None:
-        config = self._ctx.config
+        settings = self._ctx.settings
         sending, sent = True, False
         try:
             try:
@@ -170,7 +166,7 @@ class DeliveryWorker:
             # The channel's slot bounds sends, not bookkeeping: the next send to it may start
             # while this outcome is recorded (the row stays IN_FLIGHT until then).
             sending = False
-            if self._in_flight[row.channel_id] >= config.per_channel_concurrency:
+            if self._in_flight[row.channel_id] >= settings.notifier_per_channel_concurrency:
                 self._wake.set()
             self._in_flight[row.channel_id] -= 1
             await self._record(row, result)
@@ -182,7 +178,7 @@ class DeliveryWorker:
         finally:
             if sending:
                 self._in_flight[row.channel_id] -= 1
-            full = len(self._tasks) >= config.concurrency
+            full = len(self._tasks) >= settings.notifier_concurrency
             self._tasks.discard(asyncio.current_task())
             # Only worth a look when it changes what is due (a retry was scheduled) or frees
             # a slot the worker was short of; at low rates each look is a transaction.

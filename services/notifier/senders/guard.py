@@ -18,8 +18,8 @@ from typing import Any
 import httpcore
 import httpx
 
-from services.notifier.config import env_name
 from services.notifier.domain.network import AddressPolicy, BlockedDestination
+from services.notifier.settings import env_name
 
 # httpcore tries `import sniffio` on every lock it takes; with sniffio not installed each try
 # walks sys.path again (~1 ms, several per request). A None entry makes the miss a dict lookup
@@ -49,8 +49,8 @@ def _refused(host: str, address: str, kind: str) -> str:
     network = ipaddress.ip_network(plain)
     return (
         f"{what} is a {kind} address; private addresses are refused unless "
-        f'{env_name("allowed_cidrs")} includes it (e.g. ["{network}"]) or '
-        f"{env_name('allow_private_networks')} is true"
+        f'{env_name("notifier_allowed_cidrs")} includes it (e.g. ["{network}"]) or '
+        f"{env_name('notifier_allow_private_networks')} is true"
     )
 
 

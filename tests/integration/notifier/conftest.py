@@ -18,26 +18,26 @@ from services.common.caller import Caller
 from services.common.messaging import Messaging, Namespace, connect
 from services.common.server import RunningService, start
 from services.notifier.bootstrap import definition
-from services.notifier.config import NotifierConfig
+from services.notifier.settings import NotifierSettings
 from tests.fakes.notifier_http import SlackReceiver, TwilioReceiver, WebhookReceiver
 from tests.fakes.notifier_smtp import self_signed
 from tests.support.grpc_client import channel_as
 
 
-def notifier_config(cert: Path, **overrides: object) -> NotifierConfig:
-    values: dict[str, object] = {
-        "allowed_cidrs": ["127.0.0.0/8"],
-        "allow_plain_http": True,
-        "ca_file": str(cert),
-        "attempt_timeout_seconds": 1.0,
-        "max_attempts": 3,
-        "backoff_base_seconds": 0.05,
-        "backoff_max_seconds": 0.2,
-        "poll_seconds": 0.02,
-        "lease_margin_seconds": 0.5,
+def notifier_config(cert: Path, **overrides: object) -> dict[str, object]:
+    """NotifierSettings fields for the tests, on top of the run's settings."""
+    return {
+        "notifier_allowed_cidrs": ["127.0.0.0/8"],
+        "notifier_allow_plain_http": True,
+        "notifier_ca_file": str(cert),
+        "notifier_attempt_timeout_seconds": 1.0,
+        "notifier_max_attempts": 3,
+        "notifier_backoff_base_seconds": 0.05,
+        "notifier_backoff_max_seconds": 0.2,
+        "notifier_poll_seconds": 0.02,
+        "notifier_lease_margin_seconds": 0.5,
         **overrides,
     }
-    return NotifierConfig(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
@@ -48,15 +48,17 @@ def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 class Notifier:
     """The service under test; `restart()` brings it back on the same address."""
 
-    def __init__(self, settings, config: NotifierConfig) -> None:
+    def __init__(self, settings, config: dict[str, object]) -> None:
         self._settings, self._config = settings, config
         self.running: RunningService | None = None
         self.address = ""
 
     async def start(self) -> None:
         addr = self.address or "127.0.0.1:0"
-        settings = self._settings.model_copy(update={"notifier_addr": addr})
-        self.running = await start(definition(self._config), settings)
+        settings = NotifierSettings(
+            **{**self._settings.model_dump(), "notifier_addr": addr, **self._config}
+        )
+        self.running = await start(definition(), settings)
         self.address = self.running.address
 
     async def stop(self) -> None:

@@ -16,7 +16,7 @@ POLL_SECONDS = 30.0  # longer than any test here may take
 @pytest.fixture
 async def slow_polling(notifier, cert):
     saved = notifier._config
-    notifier._config = notifier_config(cert[0], poll_seconds=POLL_SECONDS)
+    notifier._config = notifier_config(cert[0], notifier_poll_seconds=POLL_SECONDS)
     await notifier.restart()
     yield notifier
     notifier._config = saved
