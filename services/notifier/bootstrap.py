@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 from typing import cast
 
-import grpc
-
 from services.common.inbox import Subscription
 from services.common.server import Loop, Runtime, ServiceDefinition
-from services.notifier import api, consumers
+from services.notifier import consumers
+from services.notifier.api import notification_service
 from services.notifier.context import NotifierContext
 from services.notifier.deps import Deps
 from services.notifier.settings import NotifierSettings
@@ -27,9 +25,6 @@ def definition() -> ServiceDefinition[Deps]:
     """Settings are COSTGRID_NOTIFIER_* from the environment (or the NotifierSettings given to
     `start`; tests shorten the timeouts and allow loopback receivers that way)."""
 
-    def register(server: grpc.aio.Server, deps: Deps) -> Iterable[str]:
-        return api.register(server, deps.db, deps.context)
-
     def subscriptions(deps: Deps) -> list[Subscription]:
         # Planned deliveries are sent as soon as their batch commits.
         return [replace(s, after_commit=deps.worker.wake) for s in consumers.subscriptions()]
@@ -41,7 +36,7 @@ def definition() -> ServiceDefinition[Deps]:
         name="notifier",
         settings=NotifierSettings,
         deps=deps_of,
-        register=register,
+        register=notification_service.register,
         subscriptions=subscriptions,
         background=background,
     )

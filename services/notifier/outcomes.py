@@ -15,8 +15,8 @@ from services.common.db import Database
 from services.common.logging import get_logger
 from services.common.messaging import DEAD_LETTERED
 from services.common.outbox import add_event
+from services.notifier.api.convert import enum_value
 from services.notifier.context import NotifierContext
-from services.notifier.convert import enum_value
 from services.notifier.domain.model import DEAD, PENDING
 from services.notifier.domain.retry import AttemptResult, decide
 from services.notifier.repository import claims

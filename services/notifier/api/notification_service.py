@@ -9,12 +9,11 @@ import grpc
 from costgrid.notifier.v1 import service_pb2 as pb
 from costgrid.notifier.v1 import service_pb2_grpc as grpc_notifier
 
-from services.common.db import Database
 from services.common.errors import InvalidArgument
 from services.common.server import service_name
 from services.common.servicer import Ctx as Context
-from services.notifier import convert
-from services.notifier.context import NotifierContext
+from services.notifier.api import convert
+from services.notifier.deps import Deps
 from services.notifier.handlers_channels import ChannelHandlers
 from services.notifier.handlers_rules import UPDATABLE, RuleHandlers
 
@@ -148,7 +147,9 @@ class NotificationApi(grpc_notifier.NotificationServiceServicer):
         )
 
 
-def register(server: grpc.aio.Server, db: Database, ctx: NotifierContext) -> Iterable[str]:
-    api = NotificationApi(ChannelHandlers(db, ctx), RuleHandlers(db, ctx))
+def register(server: grpc.aio.Server, deps: Deps) -> Iterable[str]:
+    api = NotificationApi(
+        ChannelHandlers(deps.db, deps.context), RuleHandlers(deps.db, deps.context)
+    )
     grpc_notifier.add_NotificationServiceServicer_to_server(api, server)
     return [service_name(pb, "NotificationService")]
