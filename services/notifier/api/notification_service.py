@@ -14,8 +14,8 @@ from services.common.server import service_name
 from services.common.servicer import Ctx as Context
 from services.notifier.api import convert
 from services.notifier.deps import Deps
-from services.notifier.handlers_channels import ChannelHandlers
-from services.notifier.handlers_rules import UPDATABLE, RuleHandlers
+from services.notifier.handlers.channels import ChannelHandlers
+from services.notifier.handlers.rules import UPDATABLE, RuleHandlers
 
 
 def _rule_fields(rule: pb.Rule, paths: Iterable[str]) -> dict[str, Any]:
