@@ -9,10 +9,10 @@ from services.common.inbox import Subscription
 from services.common.server import Loop, Runtime, ServiceDefinition
 from services.notifier import consumers
 from services.notifier.api import notification_service
-from services.notifier.context import NotifierContext
+from services.notifier.delivery.context import NotifierContext
+from services.notifier.delivery.worker import DeliveryWorker
 from services.notifier.deps import Deps
 from services.notifier.settings import NotifierSettings
-from services.notifier.worker import DeliveryWorker
 
 
 def deps_of(runtime: Runtime) -> Deps:

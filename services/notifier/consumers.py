@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.inbox import Event, Subscription
-from services.notifier.alerts import ALERTS_BY_SUBJECT
+from services.notifier.delivery.alerts import ALERTS_BY_SUBJECT
 from services.notifier.domain.model import Alert
 from services.notifier.handlers.planning import plan_deliveries
 

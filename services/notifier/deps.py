@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.common.db import Database
-from services.notifier.context import NotifierContext
-from services.notifier.worker import DeliveryWorker
+from services.notifier.delivery.context import NotifierContext
+from services.notifier.delivery.worker import DeliveryWorker
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from services.common.caller import current_caller, require_role
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
 from services.common.pagination import decode_token, encode_token, page_size
-from services.notifier.context import NotifierContext
+from services.notifier.delivery.context import NotifierContext
 from services.notifier.domain.model import Alert
 from services.notifier.domain.network import BlockedDestination
 from services.notifier.domain.retry import AttemptResult

@@ -11,7 +11,7 @@ from services.common.caller import current_caller, require_role
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
 from services.common.pagination import decode_token, encode_token, page_size
-from services.notifier.context import NotifierContext
+from services.notifier.delivery.context import NotifierContext
 from services.notifier.domain.model import RuleFilter
 from services.notifier.domain.validation import check_name, check_rule
 from services.notifier.repository import channels as channel_repo

@@ -16,7 +16,7 @@ from services.common.logging import get_logger
 from services.common.messaging import DEAD_LETTERED
 from services.common.outbox import add_event
 from services.notifier.api.convert import enum_value
-from services.notifier.context import NotifierContext
+from services.notifier.delivery.context import NotifierContext
 from services.notifier.domain.model import DEAD, PENDING
 from services.notifier.domain.retry import AttemptResult, decide
 from services.notifier.repository import claims

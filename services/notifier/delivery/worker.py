@@ -19,10 +19,10 @@ from services.common import decimal_json
 from services.common.crypto import SecretBoxError
 from services.common.db import Database
 from services.common.logging import get_logger
-from services.notifier.context import NotifierContext
+from services.notifier.delivery.context import NotifierContext
+from services.notifier.delivery.outcomes import record_many
 from services.notifier.domain.model import Alert
 from services.notifier.domain.retry import AttemptResult
-from services.notifier.outcomes import record_many
 from services.notifier.repository import claims
 from services.notifier.senders import dispatch
 from services.notifier.senders.base import Target
