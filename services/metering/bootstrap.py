@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from services.common.server import Loop, Runtime, ServiceDefinition
-from services.metering import api
+from services.metering.api import metering_service
 from services.metering.consumers import UsageConsumer
 from services.metering.deps import Deps
 from services.metering.handlers.closing import closing_loop
@@ -46,6 +46,6 @@ def definition(
         name="metering",
         settings=MeteringSettings,
         deps=deps_of,
-        register=api.register,
+        register=metering_service.register,
         background=background,
     )

@@ -39,7 +39,7 @@ from services.common.logging import configure_logging, get_logger
 from services.common.messaging import USAGE_STREAM, Namespace, connect
 from services.common.outages import RETRY_AFTER_SECONDS, dependency_down
 from services.common.settings import Settings
-from services.metering.convert import add_columns, event_fields
+from services.metering.api.convert import add_columns, event_fields
 from services.metering.domain.usage import Events
 from services.metering.handlers.seen_ids import SeenIds
 from services.metering.handlers.usage import REJECTED, presort, record_usage

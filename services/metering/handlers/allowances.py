@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.messaging import ALLOWANCE_REACHED
 from services.common.outbox import add_event
-from services.metering import convert
+from services.metering.api import convert
 from services.metering.domain.meters import LOGS, METRICS
 from services.metering.domain.periods import period_bounds
 from services.metering.domain.pricing import PlanTerms

@@ -22,7 +22,7 @@ from services.common.errors import FailedPrecondition, NotFound
 from services.common.logging import get_logger
 from services.common.messaging import PERIOD_CLOSED
 from services.common.outbox import add_event
-from services.metering import convert
+from services.metering.api import convert
 from services.metering.domain.periods import next_period, period_bounds, period_of
 from services.metering.domain.statement import statement_lines
 from services.metering.handlers.billing import rate

@@ -18,8 +18,8 @@ from costgrid.metering.v1 import service_pb2 as pb
 
 from services.common.db import Database
 from services.common.messaging import USAGE, Messaging, Namespace, connect
+from services.metering.api.convert import event_fields
 from services.metering.consumers import UsageConsumer
-from services.metering.convert import event_fields
 from services.metering.domain.periods import period_bounds, period_of
 from services.metering.domain.usage import Events
 from services.metering.handlers.seen_ids import SeenIds

@@ -2,7 +2,7 @@
 
 from costgrid.metering.v1 import service_pb2 as pb
 
-from services.metering.convert import add_columns, event_fields
+from services.metering.api.convert import add_columns, event_fields
 from services.metering.domain.usage import Events
 
 

@@ -12,7 +12,7 @@ from services.common.dates import timestamp_moment
 from services.common.db import Database
 from services.common.pagination import decode_token, encode_token, page_size
 from services.common.servicer import Ctx
-from services.metering import convert
+from services.metering.api import convert
 from services.metering.handlers import catalog, tenants
 
 

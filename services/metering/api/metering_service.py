@@ -14,8 +14,8 @@ from services.common.errors import InvalidArgument
 from services.common.pagination import page_size
 from services.common.server import service_name
 from services.common.servicer import Ctx
-from services.metering import convert
-from services.metering.api_catalog import CatalogRpcs
+from services.metering.api import convert
+from services.metering.api.catalog_rpcs import CatalogRpcs
 from services.metering.deps import Deps
 from services.metering.domain.periods import period_bounds
 from services.metering.domain.usage import Events
