@@ -2,7 +2,7 @@
 
 The kit's InboxConsumer applies one message per transaction, which caps usage at what a
 round trip per message allows. Usage rides many events per UsageBatch message; its workers
-(usage_worker.py) each fetch a batch of messages, apply it in one transaction and ack it.
+(workers/usage.py) each fetch a batch of messages, apply it in one transaction and ack it.
 This process declares the durable consumer and keeps a crew of workers running: when one
 dies, the crew is stopped (unacked batches are redelivered) and a new crew starts.
 """
@@ -20,8 +20,8 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from services.common.logging import get_logger
 from services.common.messaging import USAGE, USAGE_STREAM, Messaging
 from services.common.settings import Settings
-from services.metering import usage_worker
-from services.metering.usage_worker import DURABLE
+from services.metering.workers import usage
+from services.metering.workers.usage import DURABLE
 
 log = get_logger(__name__)
 __all__ = ["DURABLE", "UsageConsumer"]
@@ -75,13 +75,13 @@ class UsageConsumer:
         await self.declare()
         # spawn, not fork: this process runs gRPC, which must not be forked.
         context = multiprocessing.get_context("spawn")
-        config = usage_worker.Config(self._settings, self._batch, self._max_deliver, self._ack_wait)
+        config = usage.Config(self._settings, self._batch, self._max_deliver, self._ack_wait)
         backoff = 1.0
         while not stop.is_set():
-            crew = usage_worker.Crew(context)
+            crew = usage.Crew(context)
             self._processes = [
                 context.Process(
-                    target=usage_worker.run,
+                    target=usage.run,
                     args=(config, crew, f"metering-usage-{self.crews_started}-{i}"),
                     name=f"metering-usage-{i}",
                     daemon=True,
@@ -117,7 +117,7 @@ async def _until_one_exits(processes: list[BaseProcess], stop: asyncio.Event) ->
             return
 
 
-async def _stop(crew: usage_worker.Crew, processes: list[BaseProcess]) -> None:
+async def _stop(crew: usage.Crew, processes: list[BaseProcess]) -> None:
     """Workers finish and ack the batch in hand, then exit; those that do not are killed."""
     crew.halt()
     try:

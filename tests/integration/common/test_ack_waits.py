@@ -15,7 +15,7 @@ from services.common.messaging import (
 )
 from services.common.server import prepare_database
 from services.metering.consumers import UsageConsumer
-from services.metering.usage_worker import DURABLE as USAGE_DURABLE
+from services.metering.workers.usage import DURABLE as USAGE_DURABLE
 from tests.support.kit_service import apply_effect
 
 SUBJECT = "costgrid.kit.happened.v1"

@@ -1,0 +1,1 @@
+"""Entries of the processes metering spawns (multiprocessing `spawn`: each imported afresh)."""
