@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from costgrid.metering.v1 import service_pb2 as pb
 
-from services.metering import demo
+from demo import metering as demo
 from tests.integration.metering.conftest import months_ago
 
 
