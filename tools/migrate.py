@@ -30,14 +30,12 @@ async def seed_demo(settings: Settings) -> None:
 
 
 def _demo_of(service: str) -> ModuleType | None:
-    # services/<name>/demo.py is where demos lived before demo/; a service still has one there
-    # until its demo moves, and until then `make run` must keep seeding it.
-    for module in (f"demo.{service}", f"services.{service}.demo"):
-        try:
-            return importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+    module = f"demo.{service}"
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:  # the demo exists but something it imports does not
+            raise
     return None
 
 
