@@ -3,10 +3,12 @@ caller's mistake (413 / INVALID_ARGUMENT naming the limit), never "slow down" (4
 
 from __future__ import annotations
 
-import tracemalloc
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import grpc
+import httpx
 import pytest
 
 from services.common.caller import Caller
@@ -16,6 +18,7 @@ from services.gateway.bootstrap import GatewayState, definition
 from services.gateway.http.body_limit import BodyLimitMiddleware
 from tests.support.gateway_stack import Stack
 from tests.support.grpc_client import channel_as
+from tests.support.service_process import free_port, peak_rss_bytes, spawn
 
 MB = 1024 * 1024
 CHUNK = b"x" * (64 * 1024)
@@ -34,26 +37,54 @@ async def _extra_gateway(stack: Stack, **update: object):  # type: ignore[no-unt
     return running, f"http://127.0.0.1:{state.http_port}"
 
 
+@pytest.fixture(scope="module")
+async def gateway_process(stack: Stack, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A gateway of its own process, so its memory is its own (the stack shares this one)."""
+    http = free_port()
+    log = tmp_path_factory.mktemp("gateway") / "gateway.log"
+    process = spawn(
+        "gateway", stack.settings, log, free_port(), COSTGRID_GATEWAY_HTTP_ADDR=f"127.0.0.1:{http}"
+    )
+    base = f"http://127.0.0.1:{http}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            for _ in range(300):
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get("/api/v1/health/live")).status_code == 200:
+                        break
+                await asyncio.sleep(0.2)
+            else:
+                raise AssertionError(f"the gateway did not start: {log.read_text()[-2000:]}")
+            # Warm: the first refusal loads what every later one uses.
+            await client.post(USAGE, content=b"x" * (11 * MB))
+            yield process, client
+    finally:
+        process.kill()
+        process.wait()
+
+
 @pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
 async def test_a_100_mb_body_without_a_token_is_413_and_memory_stays_flat(
-    stack: Stack, declared: bool
+    stack: Stack,
+    gateway_process,
+    declared: bool,  # type: ignore[no-untyped-def]
 ) -> None:
+    process, client = gateway_process
     size = 100 * MB
     headers = {"content-type": "application/json"}
     if declared:
         headers["content-length"] = str(size)
-    tracemalloc.start()
-    try:
-        response = await stack.http().post(USAGE, content=_chunks(size), headers=headers)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    before = peak_rss_bytes(process.pid)
+
+    response = await client.post(USAGE, content=_chunks(size), headers=headers)
+
+    grown = peak_rss_bytes(process.pid) - before
     assert response.status_code == 413, response.text[:300]
     error = response.json()["error"]
     limit = stack.settings.gateway_max_body_bytes
     assert error["code"] == "PAYLOAD_TOO_LARGE" and error["details"]["limit_bytes"] == limit
     assert str(limit) in error["message"]
-    assert peak < 20 * MB, f"the gateway held {peak / MB:.0f} MB for a body it refuses"
+    assert grown < 20 * MB, f"the gateway's peak memory grew {grown / MB:.0f} MB for a 100 MB body"
 
 
 async def test_the_body_cap_is_configurable_and_authenticated_callers_get_it_too(

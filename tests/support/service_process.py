@@ -25,7 +25,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def spawn(service: str, settings: Settings, log: Path, port: int) -> subprocess.Popen[bytes]:
+def spawn(
+    service: str, settings: Settings, log: Path, port: int, **extra_env: str
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'gen'}",
@@ -39,6 +41,7 @@ def spawn(service: str, settings: Settings, log: Path, port: int) -> subprocess.
         "COSTGRID_METRICS_PORTS": json.dumps({service: -1}),
         "COSTGRID_DB_POOL_SIZE": "3",
         "COSTGRID_LOG_LEVEL": "WARNING",
+        **extra_env,
     }
     with log.open("ab") as out:
         return subprocess.Popen(
@@ -48,6 +51,14 @@ def spawn(service: str, settings: Settings, log: Path, port: int) -> subprocess.
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+
+def peak_rss_bytes(pid: int) -> int:
+    """The process's high-water mark of resident memory (VmHWM), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
 
 
 @asynccontextmanager
