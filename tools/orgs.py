@@ -20,7 +20,7 @@ from services.common.errors import DomainError
 from services.common.known_settings import refuse_unknown_variables
 from services.common.server import prepare_database
 from services.common.settings import load_settings
-from services.gateway import handlers_orgs
+from services.gateway.handlers import organizations as handlers_orgs
 
 
 def parser() -> argparse.ArgumentParser:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import cast
 
 from services.common.server import Loop, Runtime, ServiceDefinition, runtime_itself
-from services.gateway import api, handlers
+from services.gateway.api import token_service
+from services.gateway.handlers.tokens import ensure_bootstrap_token
 from services.gateway.http.app import create_app
 from services.gateway.http.server import HttpServer, bind
 from services.gateway.settings import GatewaySettings
@@ -33,7 +34,7 @@ def definition(state: GatewayState | None = None) -> ServiceDefinition[Runtime]:
     async def on_start(runtime: Runtime) -> None:
         settings = cast(GatewaySettings, runtime.settings)  # the kit built it from `settings=`
         if settings.bootstrap_token is not None and settings.bootstrap_token.get_secret_value():
-            await handlers.ensure_bootstrap_token(
+            await ensure_bootstrap_token(
                 runtime.db,
                 settings.gateway_default_org_id,
                 settings.bootstrap_token.get_secret_value(),
@@ -51,7 +52,7 @@ def definition(state: GatewayState | None = None) -> ServiceDefinition[Runtime]:
         name="gateway",
         settings=GatewaySettings,
         deps=runtime_itself,
-        register=api.register,
+        register=token_service.register,
         on_start=on_start,
         background=background,
     )

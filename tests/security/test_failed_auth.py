@@ -10,10 +10,10 @@ import httpx
 from sqlalchemy import text
 
 from services.common.server import start
-from services.gateway import repository
 from services.gateway.bootstrap import GatewayState, definition
 from services.gateway.domain.tokens import display_prefix, hash_secret
 from services.gateway.http.failed_auth import MAX_ROWS_PER_WINDOW, Tally, audit_events
+from services.gateway.repository import tokens as repository
 from tests.support.gateway_stack import Stack
 
 TOKENS = "/api/v1/tokens"

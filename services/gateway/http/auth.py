@@ -16,8 +16,8 @@ from services.common.caller import Caller, set_caller
 from services.common.db import Database
 from services.common.errors import Unauthenticated
 from services.common.logging import org_id_var
-from services.gateway import handlers
 from services.gateway.domain.tokens import TokenRecord, hash_secret
+from services.gateway.handlers import tokens as handlers
 from services.gateway.http.errors import ApiError
 from services.gateway.settings import GatewaySettings
 

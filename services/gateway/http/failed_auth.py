@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 
 from services.common.db import Database
 from services.common.logging import get_logger
-from services.gateway import repository_audit
 from services.gateway.domain.audit import AUTH_FAILED, AuditEvent
 from services.gateway.http.auth import RateLimiter
+from services.gateway.repository.audit import insert_events
 from services.gateway.settings import GatewaySettings
 
 log = get_logger(__name__)
@@ -82,7 +82,7 @@ class FailedAuthGuard:
         events = audit_events(tallies)
         try:
             async with self._db.transaction() as session:
-                await repository_audit.insert_events(session, events)
+                await insert_events(session, events)
         except Exception:
             log.exception("audit.write_failed", rows=len(events))
             for address, tally in tallies.items():

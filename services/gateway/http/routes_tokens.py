@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 from services.common.caller import Caller
 from services.common.messaging import EVENTS_STREAM, consumer_backlog
 from services.common.settings import SERVICES
-from services.gateway import handlers
 from services.gateway.domain.tokens import TokenRecord
+from services.gateway.handlers import tokens as handlers
 from services.gateway.http.auth import require
 from services.gateway.http.jsonio import DecimalJSONResponse
 from services.gateway.http.registry import RouteInfo, Router, call

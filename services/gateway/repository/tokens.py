@@ -1,4 +1,4 @@
-"""Every SQL statement of the gateway: organizations and API tokens."""
+"""The gateway's SQL for API tokens."""
 
 from __future__ import annotations
 
@@ -15,27 +15,6 @@ _COLUMNS = "id, org_id, name, role, prefix, created_at, expires_at, revoked_at, 
 
 def _record(row: Any) -> TokenRecord:
     return TokenRecord(*row)
-
-
-async def ensure_org(session: AsyncSession, org_id: str, name: str) -> None:
-    await session.execute(
-        text("INSERT INTO organizations (id, name) VALUES (:id, :name) ON CONFLICT DO NOTHING"),
-        {"id": org_id, "name": name},
-    )
-
-
-async def create_org(session: AsyncSession, org_id: str, name: str) -> bool:
-    """False when the id is taken (nothing changed)."""
-    row = (
-        await session.execute(
-            text(
-                "INSERT INTO organizations (id, name) VALUES (:id, :name)"
-                " ON CONFLICT DO NOTHING RETURNING id"
-            ),
-            {"id": org_id, "name": name},
-        )
-    ).first()
-    return row is not None
 
 
 async def insert_token(

@@ -15,8 +15,8 @@ from services.common.errors import InvalidArgument
 from services.common.server import Runtime, service_name
 from services.common.servicer import Ctx
 from services.common.wire import timestamp_proto as _ts
-from services.gateway import handlers
 from services.gateway.domain.tokens import TokenRecord
+from services.gateway.handlers import tokens as handlers
 
 ROLE_TO_PB = {"admin": pb.ROLE_ADMIN, "member": pb.ROLE_MEMBER, "viewer": pb.ROLE_VIEWER}
 PB_TO_ROLE = {v: k for k, v in ROLE_TO_PB.items()}

@@ -17,7 +17,6 @@ from services.common.errors import (
     Unauthenticated,
 )
 from services.common.logging import get_logger
-from services.gateway import repository
 from services.gateway.domain.tokens import (
     TokenRecord,
     display_prefix,
@@ -25,6 +24,8 @@ from services.gateway.domain.tokens import (
     new_secret,
     validate_name,
 )
+from services.gateway.repository import organizations as orgs_repo
+from services.gateway.repository import tokens as repo
 
 log = get_logger(__name__)
 BOOTSTRAP_NAME = "bootstrap"
@@ -63,8 +64,8 @@ async def create_token(
         raise InvalidArgument("request_id", "must be at most 200 characters")
     secret = new_secret()
     async with db.transaction() as session:
-        await repository.ensure_org(session, caller.org_id, caller.org_id)
-        record = await repository.insert_token(
+        await orgs_repo.ensure_org(session, caller.org_id, caller.org_id)
+        record = await repo.insert_token(
             session,
             org_id=caller.org_id,
             name=name,
@@ -100,9 +101,7 @@ async def list_tokens(
     key = pagination.decode_token(page_token, signing_key, scope)
     after = int(key[0]) if key else 0
     async with db.transaction() as session:
-        rows = await repository.list_tokens(
-            session, caller.org_id, after, size + 1, include_inactive
-        )
+        rows = await repo.list_tokens(session, caller.org_id, after, size + 1, include_inactive)
     more = len(rows) > size
     rows = rows[:size]
     next_token = pagination.encode_token([rows[-1].id], signing_key, scope) if more else ""
@@ -114,7 +113,7 @@ async def revoke_token(db: Database, caller: Caller, token_id: int) -> TokenReco
     if token_id <= 0:
         raise InvalidArgument("token_id", "must be a positive id")
     async with db.transaction() as session:
-        record = await repository.revoke_token(session, caller.org_id, token_id)
+        record = await repo.revoke_token(session, caller.org_id, token_id)
     if record is None:
         raise NotFound(f"API token {token_id} not found", reason="TOKEN_NOT_FOUND")
     log.info("token.revoked", token_id=token_id)
@@ -125,11 +124,11 @@ async def authenticate(db: Database, secret: str, now: datetime | None = None) -
     """One message for every failure, so a caller learns nothing about which tokens exist."""
     digest = hash_secret(secret)
     async with db.transaction() as session:
-        found = await repository.token_by_hash(session, digest)
+        found = await repo.token_by_hash(session, digest)
         if found is not None and hmac.compare_digest(found[1], digest):
             record = found[0]
             if record.active_at(now or datetime.now(UTC)):
-                await repository.touch_token(session, record.id)
+                await repo.touch_token(session, record.id)
                 return record
     raise Unauthenticated(BAD_TOKEN, reason="BAD_TOKEN")
 
@@ -138,10 +137,10 @@ async def ensure_bootstrap_token(db: Database, org_id: str, secret: str) -> None
     """Idempotent: stores the hash once; a changed bootstrap token adds the new one."""
     digest = hash_secret(secret)
     async with db.transaction() as session:
-        await repository.ensure_org(session, org_id, org_id)
-        if await repository.token_by_hash(session, digest) is not None:
+        await orgs_repo.ensure_org(session, org_id, org_id)
+        if await repo.token_by_hash(session, digest) is not None:
             return
-        await repository.insert_token(
+        await repo.insert_token(
             session,
             org_id=org_id,
             name=BOOTSTRAP_NAME,

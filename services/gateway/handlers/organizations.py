@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from services.common.db import Database
 from services.common.errors import AlreadyExists
 from services.common.logging import get_logger
-from services.gateway import repository, repository_audit
 from services.gateway.domain.audit import AuditEvent
 from services.gateway.domain.organizations import validate_org_id
 from services.gateway.domain.tokens import (
@@ -17,6 +16,9 @@ from services.gateway.domain.tokens import (
     new_secret,
     validate_name,
 )
+from services.gateway.repository import organizations as orgs_repo
+from services.gateway.repository import tokens as repo
+from services.gateway.repository.audit import insert_events
 
 log = get_logger(__name__)
 ORG_CREATED = "org.created"
@@ -30,9 +32,9 @@ async def create_organization(
     name = validate_name(name)
     secret = new_secret()
     async with db.transaction() as session:
-        if not await repository.create_org(session, org_id, name):
+        if not await orgs_repo.create_org(session, org_id, name):
             raise AlreadyExists(f"organization '{org_id}' already exists", reason="ORG_EXISTS")
-        record = await repository.insert_token(
+        record = await repo.insert_token(
             session,
             org_id=org_id,
             name="first admin",
@@ -44,7 +46,7 @@ async def create_organization(
             expires_at=None,
         )
         assert record is not None, "a fresh organization has no tokens to collide with"
-        await repository_audit.insert_events(
+        await insert_events(
             session,
             [
                 AuditEvent(
