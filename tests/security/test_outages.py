@@ -19,7 +19,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from sqlalchemy import make_url
 
 from services.common.settings import Settings
-from services.gateway.http.routes_resources import BUDGET_EXAMPLE
+from services.gateway.http.routes.budgets import BUDGET_EXAMPLE
 from tests.support.gateway_stack import Stack, gateway_stack
 from tests.support.tcp_proxy import TcpProxy
 

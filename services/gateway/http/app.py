@@ -24,19 +24,8 @@ from services.gateway.http.body_limit import (
 from services.gateway.http.failed_auth import FailedAuthGuard
 from services.gateway.http.outages import outage_handlers
 from services.gateway.http.registry import API_PREFIX, Router
-from services.gateway.http.routes_costs import add_cost_routes
-from services.gateway.http.routes_more import add_metering_routes, add_notification_routes
-from services.gateway.http.routes_resources import (
-    add_account_routes,
-    add_budget_routes,
-    add_invoice_routes,
-)
-from services.gateway.http.routes_tokens import (
-    add_document_route,
-    add_health_route,
-    add_token_routes,
-)
-from services.gateway.http.routes_uploads import UNCAPPED_BODIES, add_upload_route
+from services.gateway.http.routes import budgets, gateway, ingest, invoicing, metering, notifier
+from services.gateway.http.uploads import UNCAPPED_BODIES
 from services.gateway.settings import GatewaySettings
 
 log = get_logger(__name__)
@@ -44,19 +33,16 @@ REQUEST_ID = "x-request-id"
 
 
 @cache
-def build_router(default_currency: str) -> Router:
+def build_router() -> Router:
     """Built once per process (the models and signatures take a while); apps share it."""
     router = Router()
-    add_health_route(router)
-    add_cost_routes(router, default_currency)
-    add_account_routes(router)
-    add_upload_route(router)
-    add_budget_routes(router)
-    add_invoice_routes(router)
-    add_document_route(router)
-    add_notification_routes(router)
-    add_metering_routes(router)
-    add_token_routes(router)
+    gateway.add_health_routes(router)
+    ingest.add_routes(router)
+    budgets.add_routes(router)
+    invoicing.add_routes(router)
+    notifier.add_routes(router)
+    metering.add_routes(router)
+    gateway.add_token_routes(router)
     return router
 
 
@@ -119,7 +105,7 @@ def create_app(runtime: Runtime, settings: GatewaySettings) -> FastAPI:
     app.state.settings = settings
     app.state.auth = Authenticator(runtime.db, settings, FailedAuthGuard(runtime.db, settings))
     app.state.stubs = {}
-    app.include_router(build_router(settings.gateway_default_currency).api, prefix=API_PREFIX)
+    app.include_router(build_router().api, prefix=API_PREFIX)
     handlers: dict[Any, Any] = {
         RequestValidationError: errors.handle_validation,
         errors.ApiError: errors.handle_api_error,

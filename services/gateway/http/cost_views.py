@@ -1,4 +1,5 @@
-"""The cost answers in the shapes existing clients use, from the services' per-currency protos.
+"""The cost answers in the shapes existing clients use, from the services' per-currency protos,
+and their models for the OpenAPI document.
 
 Where an organization bills in several currencies, the top level shows one (the one asked for,
 else the largest) and `currencies` lists every one in the same shape.
@@ -12,11 +13,88 @@ from typing import Any
 from costgrid.budgets.v1 import service_pb2 as budgets_pb
 from costgrid.common.v1 import provider_pb2
 from costgrid.ingest.v1 import service_pb2 as ingest_pb
+from pydantic import BaseModel, Field
 
+from services.gateway.http import definitions
 from services.gateway.http.protojson import decimal_of, enum_name, money
+from services.gateway.http.schemas import Amount
 
 PROVIDER = provider_pb2.Provider.DESCRIPTOR
 FORECAST_METHOD = budgets_pb.ForecastMethod.DESCRIPTOR
+
+
+class Span(BaseModel):
+    amount: Amount
+    currency: str
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
+
+
+class ProviderAmount(BaseModel):
+    provider_id: int = Field(description=definitions.PROVIDER_ID)
+    name: str
+    provider: str | None = Field(description="The account's provider type")
+    amount: Amount
+
+
+class ProviderTypeAmount(BaseModel):
+    provider: str = Field(description="The provider type: " + definitions.PROVIDER_TYPES)
+    amount: Amount
+
+
+class OverviewBlock(BaseModel):
+    current_month: Span
+    last_month: Span
+    mom_change_percent: Amount | None
+    daily_average: Span
+    month_end_forecast: Span
+    by_provider: list[ProviderAmount] = Field(
+        description="Month to date per connected provider account, largest first"
+    )
+    by_provider_type: list[ProviderTypeAmount] = Field(
+        description="Month to date per provider type, largest first"
+    )
+
+
+class Overview(OverviewBlock):
+    providers_present: list[str | None]
+    currencies: list[OverviewBlock]
+
+
+class TrendPoint(BaseModel):
+    date: str
+    amount: Amount
+    currency: str
+    breakdown: dict[str, Amount]
+
+
+class Trend(BaseModel):
+    period: dict[str, str]
+    granularity: str
+    group_by: str | None
+    data: list[TrendPoint]
+
+
+class ForecastDay(BaseModel):
+    date: str
+    amount: Amount
+    lower: Amount
+    upper: Amount
+
+
+class ForecastBlock(BaseModel):
+    currency: str
+    projected_total: Amount
+    confidence_interval: dict[str, Amount]
+    method: str | None
+    history_days: int
+    daily: list[ForecastDay]
+
+
+class Forecast(ForecastBlock):
+    forecast_days: int
+    period: dict[str, str]
+    currencies: list[ForecastBlock]
 
 
 def _amount(message: Any) -> Decimal:

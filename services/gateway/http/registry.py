@@ -6,7 +6,7 @@ Tests enumerate `ROUTES`, so adding a route adds it to the role and tenant-isola
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +88,7 @@ class Router:
         endpoint: Callable[..., Any],
         response_model: Any = None,
         response_class: type[Response] = DecimalJSONResponse,
+        openapi_extra: Mapping[str, Any] | None = None,
     ) -> None:
         if info not in ROUTES:
             ROUTES.append(info)
@@ -103,7 +104,11 @@ class Router:
             tags=[info.tag or info.service],
             operation_id=info.operation_id,
             responses=_ERRORS,
-            openapi_extra={"x-costgrid-role": info.role, "x-costgrid-service": info.service},
+            openapi_extra={
+                "x-costgrid-role": info.role,
+                "x-costgrid-service": info.service,
+                **(openapi_extra or {}),
+            },
         )
 
 

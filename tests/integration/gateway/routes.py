@@ -37,5 +37,5 @@ def all_routes() -> list[RouteInfo]:
     from services.gateway.http.app import build_router
 
     if not ROUTES:
-        build_router("USD")
+        build_router()
     return list(ROUTES)
