@@ -143,18 +143,23 @@ DOCUMENTED = {
 }  # fmt: skip
 
 
-async def test_anomaly_list_has_the_documented_shape(stack: Stack, tmp_path: Path) -> None:
-    spike = datetime.now(UTC).date() - timedelta(days=2)
-    (account,) = (
-        await _synced(stack, "org-spikes", {"spiky": _spiky_focus_file(tmp_path / "s.csv", spike)})
-    ).values()
-    client = await _admin_of(stack, "org-spikes")
+async def _anomalies_of(client: httpx.AsyncClient) -> httpx.Response:
     for _ in range(300):  # budgets detects once it has consumed costs.updated
         response = await client.get("/api/v1/costs/anomalies", params={"days": 10})
         assert response.status_code == 200, response.text
         if response.json()["data"]:
             break
         await asyncio.sleep(0.1)
+    return response
+
+
+async def test_anomaly_list_has_the_documented_shape(stack: Stack, tmp_path: Path) -> None:
+    spike = datetime.now(UTC).date() - timedelta(days=2)
+    (account,) = (
+        await _synced(stack, "org-spikes", {"spiky": _spiky_focus_file(tmp_path / "s.csv", spike)})
+    ).values()
+    client = await _admin_of(stack, "org-spikes")
+    response = await _anomalies_of(client)
 
     body = response.json(parse_float=Decimal)
     item = next(a for a in body["data"] if a["scope"] == "account")
@@ -178,6 +183,36 @@ async def test_anomaly_list_has_the_documented_shape(stack: Stack, tmp_path: Pat
     assert not re.search(r"\d\.\d*0[,}\]]", response.text)
 
 
+DISMISSAL = {"status", "dismiss_reason", "dismissed_by", "dismissed_at", "updated_at"}
+
+
+async def test_an_anomaly_read_or_dismissed_has_the_shape_of_the_lists_items(
+    stack: Stack, tmp_path: Path
+) -> None:
+    spike = datetime.now(UTC).date() - timedelta(days=2)
+    await _synced(stack, "org-dismiss", {"spiky": _spiky_focus_file(tmp_path / "d.csv", spike)})
+    client = await _admin_of(stack, "org-dismiss")
+    listed = (await _anomalies_of(client)).json(parse_float=Decimal)["data"]
+    item = next(a for a in listed if a["scope"] == "account")
+    url = f"/api/v1/costs/anomalies/{item['id']}"
+
+    read = await client.get(url)
+    dismissed = await client.post(f"{url}/dismiss", json={"reason": "Planned migration"})
+    relisted = await client.get("/api/v1/costs/anomalies", params={"days": 10})
+
+    assert read.status_code == 200, read.text
+    assert read.json(parse_float=Decimal) == item
+    assert dismissed.status_code == 200, dismissed.text
+    after = dismissed.json(parse_float=Decimal)
+    assert set(after) == set(item)
+    assert {k: v for k, v in after.items() if k not in DISMISSAL} == {
+        k: v for k, v in item.items() if k not in DISMISSAL
+    }
+    assert (after["status"], after["dismiss_reason"]) == ("dismissed", "Planned migration")
+    assert after["dismissed_by"] and after["dismissed_at"]
+    assert after in relisted.json(parse_float=Decimal)["data"]
+
+
 async def test_openapi_documents_the_cost_shapes_and_vocabulary(stack: Stack) -> None:
     document = (await stack.http().get("/api/v1/openapi.json")).json()
     schemas, paths = document["components"]["schemas"], document["paths"]
@@ -191,6 +226,10 @@ async def test_openapi_documents_the_cost_shapes_and_vocabulary(stack: Stack) ->
     assert group_by["schema"]["default"] == "provider"
     assert "provider_type" in group_by["schema"]["description"]
     assert answer("/api/v1/costs/anomalies") == {"$ref": "#/components/schemas/AnomalyList"}
+    item = {"$ref": "#/components/schemas/AnomalyItem"}
+    assert answer("/api/v1/costs/anomalies/{anomaly_id}") == item
+    dismiss = paths["/api/v1/costs/anomalies/{anomaly_id}/dismiss"]["post"]["responses"]["200"]
+    assert dismiss["content"]["application/json"]["schema"] == item
     assert DOCUMENTED <= set(schemas["AnomalyItem"]["properties"])
     assert answer("/api/v1/costs/overview") == {"$ref": "#/components/schemas/Overview"}
     assert "oracle" in schemas["ProviderTypeAmount"]["properties"]["provider"]["description"]

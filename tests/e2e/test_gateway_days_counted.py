@@ -191,9 +191,9 @@ async def test_an_anomalys_root_causes_share_out_exactly_its_impact(admin, tmp_p
     [summary] = [a for a in listed["data"] if not a.get("service")]
     anomaly = await _get(admin, f"/api/v1/costs/anomalies/{summary['id']}")
 
-    impact = Decimal(str(anomaly["impact"]["amount"]))
-    expected = Decimal(str(anomaly["actual"]["amount"])) - impact
-    low, high = (Decimal(str(anomaly[f"expected_{b}"]["amount"])) for b in ("low", "high"))
+    impact = Decimal(str(anomaly["impact"]))
+    expected = Decimal(str(anomaly["actual_amount"])) - impact
+    low, high = (Decimal(str(anomaly[f"expected_{b}"])) for b in ("lower", "upper"))
     assert impact > 0 and low <= expected <= high  # over the expected amount, not the bound
     by_dimension: dict[str, list[dict[str, Any]]] = {}
     for cause in anomaly["root_causes"]:
@@ -217,4 +217,4 @@ async def test_the_openapi_document_defines_the_figures_where_clients_read_them(
     assert "the first day forecast (`period.from`) is the day" in description("/costs/forecast")
     for path in ("/budgets", "/budgets/{budget_id}", "/budgets/{budget_id}/status"):
         assert "`burn_rate_7d`: mean daily spend over the last 7 days counted" in description(path)
-    assert "`actual` minus the expected amount" in description("/costs/anomalies/{anomaly_id}")
+    assert "`actual_amount` minus `expected_amount`" in description("/costs/anomalies/{anomaly_id}")

@@ -45,8 +45,11 @@ BUDGET_STATUS = f"""{DAYS_COUNTED} The as-of date is `as_of_date`, else today.
 A budget alerts only for periods that end on or after the day it was created: re-synced
 months from before it existed never fire its alerts."""
 
-ANOMALY = """- `impact`: `actual` minus the expected amount (the baseline the expected range is built
-  around), in the series' currency; `impact_percent` is relative to that expected amount.
+ANOMALY = """The anomaly as the items of GET /costs/anomalies show it, amounts in its `currency`.
+
+- `impact`: `actual_amount` minus `expected_amount` (the baseline the expected range,
+  `expected_lower` to `expected_upper`, is built around); `deviation_percent` is that impact
+  relative to `expected_amount`.
 - `root_causes`: the account's cause carries the whole impact; the services' impacts add up
   to it exactly, and so do the regions' (`contribution_percent` adds up to 100.0 in each)."""
 

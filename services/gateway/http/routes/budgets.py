@@ -10,12 +10,20 @@ from costgrid.budgets.v1 import service_pb2_grpc as budgets_grpc
 from fastapi import Query, Request
 
 from services.gateway.http import definitions, protojson
-from services.gateway.http.anomaly_views import AnomalyList, anomaly_list_json
+from services.gateway.http.anomaly_views import (
+    AnomalyItem,
+    AnomalyList,
+    anomaly_item,
+    anomaly_list_json,
+)
 from services.gateway.http.cost_views import Forecast, forecast_json
 from services.gateway.http.jsonio import DecimalJSONResponse
 from services.gateway.http.params import Currency, ProviderId, Viewer
-from services.gateway.http.proto_routes import Handler, Route, Rpc, routes
+from services.gateway.http.proto_routes import Handler, Route, Rpc, View, routes
 from services.gateway.http.registry import Router, call
+
+# One anomaly reads as the list's items do, so clients see one shape.
+ANOMALY = View(AnomalyItem, anomaly_item)
 
 
 def _budgets(method: str) -> Rpc:
@@ -99,6 +107,7 @@ COSTS = (
         _anomalies("GetAnomaly"),
         "Get an anomaly with its root causes",
         unwrap="anomaly",
+        view=ANOMALY,
         description=definitions.ANOMALY,
     ),
     Route(
@@ -109,6 +118,7 @@ COSTS = (
         example={"reason": "Planned migration"},
         body="",
         unwrap="anomaly",
+        view=ANOMALY,
     ),
     Route(
         "GET /costs/anomaly-settings",
