@@ -43,7 +43,9 @@ folder.
 
 class UploadStarted(BaseModel):
     job_id: int
-    status: str = Field(description="RUNNING for a new job")
+    status: str = Field(
+        description="The sync job's status, as on GET /costs/sync/{job_id}: running for a new job"
+    )
     sha256: str = Field(description="SHA-256 of the bytes received, hex")
     size_bytes: int
     format: str = Field(description="csv, csv.gz or parquet")
