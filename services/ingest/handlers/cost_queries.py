@@ -60,7 +60,7 @@ class TrendPoint:
     day: date
     currency: str
     amount: Decimal
-    breakdown: list[fig.Share] = field(default_factory=list)
+    breakdown: fig.ShareColumns = field(default_factory=fig.ShareColumns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +100,9 @@ class CostQueries:
             last = await repo.last_cost_day(session, org, as_of)
             periods = q.overview_periods(as_of, last_day_counted(as_of, last))
             known = await repo.accounts(session, org)
-            rows = await repo.overview_sums(
+            rows, types = await repo.overview_sums(
                 session, org, periods.current, periods.last_month, periods.last_month_same_days
             )
-            types = await repo.provider_type_sums(session, org, periods.current)
         currencies = sorted({row.currency for row in rows})
         present = {a.provider for a in known.values() if not a.deleted}
         return Overview(
@@ -133,10 +132,11 @@ class CostQueries:
                 session, period, query.granularity, dimension, query.filters, labels
             )
         currencies = sorted({currency for _, currency in groups})
+        nothing = (fig.ZERO, _NO_SHARES)
         points = []
         for bucket in q.bucket_starts(period, query.granularity):
             for currency in currencies:
-                total, shares = groups.get((bucket, currency), (fig.ZERO, []))
+                total, shares = groups.get((bucket, currency), nothing)
                 points.append(TrendPoint(bucket, currency, total, shares))
         return Trend(period, points)
 
@@ -149,8 +149,8 @@ class CostQueries:
             labels = await _labels(session, filters, dimension)
             groups = await _groups(session, period, None, dimension, filters, labels)
         return [
-            fig.top_split(currency, *groups[(bucket, currency)], n)
-            for bucket, currency in sorted(groups, key=lambda k: k[1])
+            fig.top_split(currency, total, shares.shares(n), n)
+            for (_, currency), (total, shares) in sorted(groups.items(), key=lambda g: g[0][1])
         ]
 
     async def sum_costs(self, account_id: int, period: q.Period) -> AccountTotals:
@@ -228,7 +228,8 @@ async def _labels(
     return {"": fig.UNTAGGED_LABEL} if dimension and dimension.is_tag else {}
 
 
-Groups = dict[tuple[date, str], tuple[Decimal, list[fig.Share]]]
+Groups = dict[tuple[date, str], tuple[Decimal, fig.ShareColumns]]
+_NO_SHARES = fig.ShareColumns()
 
 
 async def _groups(
@@ -241,20 +242,33 @@ async def _groups(
 ) -> Groups:
     """Per (bucket, currency): the total and its shares by the dimension, largest first."""
     org = current_caller().org_id
-    column = dimension.name if dimension and not dimension.is_tag else None
-    rows = await repo.ranked_sums(session, org, period, granularity, column, filters)
-    groups: Groups = {}
-    for bucket, currency, key, amount, total, percent in rows:
-        entry = groups.get((bucket, currency))
-        if entry is None:
-            entry = groups[(bucket, currency)] = (total, [])
-        if column:
-            entry[1].append(fig.Share(key, labels.get(key, key), amount, percent))
-    if dimension and dimension.is_tag:
-        tags = fig.group_sums(
-            await repo.tag_sums(session, org, period, granularity, dimension.tag_key, filters)
-        )
-        for group, (total, shares) in groups.items():
-            tagged = fig.with_untagged(tags.get(group, {}), total)
-            shares.extend(fig.shares(tagged, total, labels))
-    return groups
+    if dimension and not dimension.is_tag:
+        ranked = await repo.ranked_sums(session, org, period, granularity, dimension.name, filters)
+        return {
+            (g.bucket, g.currency): (
+                g.total,
+                fig.ShareColumns(
+                    g.keys,
+                    [labels.get(k, k) for k in g.keys] if labels else g.keys,
+                    g.amounts,
+                    g.percents,
+                ),
+            )
+            for g in ranked
+        }
+    totals = await repo.bucket_totals(session, org, period, granularity, filters)
+    if dimension is None:
+        return {(bucket, currency): (total, _NO_SHARES) for bucket, currency, total in totals}
+    tags = fig.group_sums(
+        await repo.tag_sums(session, org, period, granularity, dimension.tag_key, filters)
+    )
+    return {
+        (bucket, currency): (total, _tag_shares(tags.get((bucket, currency), {}), total, labels))
+        for bucket, currency, total in totals
+    }
+
+
+def _tag_shares(
+    tagged: dict[str, Decimal], total: Decimal, labels: dict[str, str]
+) -> fig.ShareColumns:
+    return fig.ShareColumns.of(fig.shares(fig.with_untagged(tagged, total), total, labels))
