@@ -9,8 +9,8 @@ themselves only for a split by service or region of some accounts or one provide
 Aggregation, ranking and shares happen in PostgreSQL, and a split comes back as one row per
 (bucket, currency) holding its groups as arrays, largest first: a 90-day trend split 600 ways
 is 90 rows, not 54,000. Amounts of a split stay NUMERIC's own text, exact, which is what the
-wire carries. Statements go straight to asyncpg on the session's connection (no SQLAlchemy
-per-statement overhead on a hot path). Fragments composed below come from fixed tables of
+wire carries. Statements go straight to asyncpg, on the connection of the caller's unit of
+work (`raw_connection`): no SQLAlchemy per-statement overhead on a hot path. Fragments composed below come from fixed tables of
 SQL text, never from a caller's input; values are always bound parameters.
 """
 
@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg
 
-from services.common.db import raw_connection
 from services.ingest.domain.queries import Filters, Granularity, Period
 
 # The bucket a rollup day falls in; the cast to timestamp keeps time zones out of it.
@@ -68,10 +67,9 @@ class OverviewRow:
     last_month_same_days: Decimal
 
 
-async def accounts(session: AsyncSession, org_id: str) -> dict[int, AccountRow]:
+async def accounts(conn: asyncpg.Connection, org_id: str) -> dict[int, AccountRow]:
     """Every account the org ever had (a deleted one has no costs left, but invoicing may
     still ask about it). An archived account's costs are labelled as such."""
-    conn = await raw_connection(session)
     rows = await conn.fetch(
         "SELECT id, name || CASE WHEN archived_at IS NULL THEN '' ELSE ' (archived)' END,"
         " provider, deleted_at IS NOT NULL FROM cloud_accounts WHERE org_id = $1",
@@ -80,9 +78,8 @@ async def accounts(session: AsyncSession, org_id: str) -> dict[int, AccountRow]:
     return {row[0]: AccountRow(*row) for row in rows}
 
 
-async def last_cost_day(session: AsyncSession, org_id: str, as_of: date) -> date | None:
+async def last_cost_day(conn: asyncpg.Connection, org_id: str, as_of: date) -> date | None:
     """The org's last day with cost data, on or before `as_of`."""
-    conn = await raw_connection(session)
     day: date | None = await conn.fetchval(
         "SELECT max(day) FROM daily_currency_totals WHERE org_id = $1 AND day <= $2",
         org_id,
@@ -92,11 +89,10 @@ async def last_cost_day(session: AsyncSession, org_id: str, as_of: date) -> date
 
 
 async def overview_sums(
-    session: AsyncSession, org_id: str, current: Period, last_month: Period, same_days: Period
+    conn: asyncpg.Connection, org_id: str, current: Period, last_month: Period, same_days: Period
 ) -> tuple[list[OverviewRow], list[tuple[str, str, Decimal]]]:
     """Per (currency, account): this month, last month, last month's same days; and per
     (currency, provider type) with cost this month: its amount. One statement, one pass."""
-    conn = await raw_connection(session)
     rows = await conn.fetch(
         "SELECT currency, account_id, provider, provider_type, grouping(account_id),"
         " coalesce(sum(amount) FILTER (WHERE day >= $4), 0),"
@@ -159,7 +155,7 @@ class RankedGroups:
 
 
 async def ranked_sums(
-    session: AsyncSession,
+    conn: asyncpg.Connection,
     org_id: str,
     period: Period,
     granularity: Granularity | None,
@@ -184,7 +180,6 @@ async def ranked_sums(
         )
         # (bucket, key, currency): the order of the per-account totals' primary key.
         grouping = " GROUP BY bucket, key, currency"
-    conn = await raw_connection(session)
     # A split of 1,000 accounts over 90 days sorts and hashes ~90k groups: in memory,
     # instead of spilling to disk at the default 4 MB (for this transaction only).
     await conn.execute(f"SET LOCAL work_mem = '{_SPLIT_WORK_MEM}'")
@@ -206,7 +201,7 @@ async def ranked_sums(
 
 
 async def bucket_totals(
-    session: AsyncSession,
+    conn: asyncpg.Connection,
     org_id: str,
     period: Period,
     granularity: Granularity | None,
@@ -223,7 +218,6 @@ async def bucket_totals(
             f"SELECT {_BUCKETS[granularity]}, currency, sum(amount) FROM {source} WHERE org_id = $1"
         )
         grouping = " GROUP BY 1, 2"
-    conn = await raw_connection(session)
     rows = await conn.fetch(
         f"{sums} AND day BETWEEN $2 AND $3{where}{grouping} ORDER BY 1, 2",
         org_id,
@@ -235,7 +229,7 @@ async def bucket_totals(
 
 
 async def tag_sums(
-    session: AsyncSession,
+    conn: asyncpg.Connection,
     org_id: str,
     period: Period,
     granularity: Granularity | None,
@@ -244,7 +238,6 @@ async def tag_sums(
 ) -> list[tuple[date, str, str, Decimal]]:
     """(bucket, currency, tag value, amount) of cost carrying the tag key."""
     where, params = _filters_sql(filters, 5, provider_column=False)
-    conn = await raw_connection(session)
     rows = await conn.fetch(
         f"SELECT {_BUCKETS[granularity]} AS bucket, currency, tag_value, sum(amount)"
         " FROM daily_tag_rollups"
@@ -261,10 +254,9 @@ async def tag_sums(
 
 
 async def service_sums(
-    session: AsyncSession, org_id: str, account_id: int, period: Period
+    conn: asyncpg.Connection, org_id: str, account_id: int, period: Period
 ) -> list[tuple[str, str, Decimal]]:
     """(service, currency, amount) of one account over a period."""
-    conn = await raw_connection(session)
     rows = await conn.fetch(
         "SELECT service, currency, sum(amount) FROM daily_rollups"
         " WHERE org_id = $1 AND account_id = $2 AND day BETWEEN $3 AND $4"
@@ -277,9 +269,8 @@ async def service_sums(
     return [(r[0], r[1], r[2]) for r in rows]
 
 
-async def first_cost_day(session: AsyncSession, org_id: str, account_id: int) -> date | None:
+async def first_cost_day(conn: asyncpg.Connection, org_id: str, account_id: int) -> date | None:
     """Read from the rollups' primary key (org, account, day, ...): one index probe."""
-    conn = await raw_connection(session)
     day: date | None = await conn.fetchval(
         "SELECT min(day) FROM daily_rollups WHERE org_id = $1 AND account_id = $2",
         org_id,
