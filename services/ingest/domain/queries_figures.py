@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
 
 from services.common.money import Money
 from services.ingest.domain.queries import Period, month_end
@@ -29,6 +30,36 @@ class Share:
     label: str
     amount: Decimal
     percent: Decimal | None  # None when the total is zero
+
+
+@dataclass(frozen=True, slots=True)
+class ShareColumns:
+    """Shares largest first, as parallel columns: a wide split (90 days x 600 groups) costs a
+    few lists, not an object per share. Amounts and percents are exact decimal text, as
+    PostgreSQL's NUMERIC prints them and the wire carries them; a percent is "" when the
+    total is zero."""
+
+    keys: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    amounts: list[str] = field(default_factory=list)
+    percents: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, shares: list[Share]) -> ShareColumns:
+        return cls(
+            [s.key for s in shares],
+            [s.label for s in shares],
+            [format(s.amount, "f") for s in shares],
+            ["" if s.percent is None else format(s.percent, "f") for s in shares],
+        )
+
+    def shares(self, limit: int | None = None) -> list[Share]:
+        """The first `limit` (all when None) as Shares, amounts as Decimal."""
+        rows = zip(self.keys, self.labels, self.amounts, self.percents, strict=True)
+        return [
+            Share(key, label, Decimal(amount), Decimal(percent) if percent else None)
+            for key, label, amount, percent in islice(rows, limit)
+        ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg
 
 from services.common.caller import current_caller
 from services.common.cost_days import last_day_counted
-from services.common.db import Database
+from services.common.db import Database, raw_connection
 from services.common.errors import InvalidArgument, NotFound
 from services.common.money import Money
 from services.ingest.domain import queries as q
@@ -60,7 +60,7 @@ class TrendPoint:
     day: date
     currency: str
     amount: Decimal
-    breakdown: list[fig.Share] = field(default_factory=list)
+    breakdown: fig.ShareColumns = field(default_factory=fig.ShareColumns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +97,13 @@ class CostQueries:
         as_of = q.parse_day(as_of_date, "as_of_date", self._today())
         org = current_caller().org_id
         async with self._db.transaction() as session:
-            last = await repo.last_cost_day(session, org, as_of)
+            conn = await raw_connection(session)
+            last = await repo.last_cost_day(conn, org, as_of)
             periods = q.overview_periods(as_of, last_day_counted(as_of, last))
-            known = await repo.accounts(session, org)
-            rows = await repo.overview_sums(
-                session, org, periods.current, periods.last_month, periods.last_month_same_days
+            known = await repo.accounts(conn, org)
+            rows, types = await repo.overview_sums(
+                conn, org, periods.current, periods.last_month, periods.last_month_same_days
             )
-            types = await repo.provider_type_sums(session, org, periods.current)
         currencies = sorted({row.currency for row in rows})
         present = {a.provider for a in known.values() if not a.deleted}
         return Overview(
@@ -128,15 +128,17 @@ class CostQueries:
         dimension = q.parse_dimension(query.group_by, "group_by", optional=True)
         period = q.trend_period(q.parse_day(query.as_of_date, "as_of_date", self._today()), days)
         async with self._db.transaction() as session:
-            labels = await _labels(session, query.filters, dimension)
+            conn = await raw_connection(session)
+            labels = await _labels(conn, query.filters, dimension)
             groups = await _groups(
-                session, period, query.granularity, dimension, query.filters, labels
+                conn, period, query.granularity, dimension, query.filters, labels
             )
         currencies = sorted({currency for _, currency in groups})
+        nothing = (fig.ZERO, _NO_SHARES)
         points = []
         for bucket in q.bucket_starts(period, query.granularity):
             for currency in currencies:
-                total, shares = groups.get((bucket, currency), (fig.ZERO, []))
+                total, shares = groups.get((bucket, currency), nothing)
                 points.append(TrendPoint(bucket, currency, total, shares))
         return Trend(period, points)
 
@@ -146,11 +148,12 @@ class CostQueries:
         dimension = q.parse_dimension(dimension_text, "dimension", optional=False)
         n = q.top_n(top_n)
         async with self._db.transaction() as session:
-            labels = await _labels(session, filters, dimension)
-            groups = await _groups(session, period, None, dimension, filters, labels)
+            conn = await raw_connection(session)
+            labels = await _labels(conn, filters, dimension)
+            groups = await _groups(conn, period, None, dimension, filters, labels)
         return [
-            fig.top_split(currency, *groups[(bucket, currency)], n)
-            for bucket, currency in sorted(groups, key=lambda k: k[1])
+            fig.top_split(currency, total, shares.shares(n), n)
+            for (_, currency), (total, shares) in sorted(groups.items(), key=lambda g: g[0][1])
         ]
 
     async def sum_costs(self, account_id: int, period: q.Period) -> AccountTotals:
@@ -158,9 +161,10 @@ class CostQueries:
             raise InvalidArgument("account_id", "is required")
         org = current_caller().org_id
         async with self._db.transaction() as session:
-            account = (await _check_accounts(session, org, [account_id]))[account_id]
-            rows = await repo.service_sums(session, org, account_id, period)
-            first_day = await repo.first_cost_day(session, org, account_id)
+            conn = await raw_connection(session)
+            account = (await _check_accounts(conn, org, [account_id]))[account_id]
+            rows = await repo.service_sums(conn, org, account_id, period)
+            first_day = await repo.first_cost_day(conn, org, account_id)
         totals: dict[str, Decimal] = {}
         for _, currency, amount in rows:
             totals[currency] = totals.get(currency, fig.ZERO) + amount
@@ -203,9 +207,9 @@ def _account_name(known: dict[int, repo.AccountRow], account_id: int) -> str:
 
 
 async def _check_accounts(
-    session: AsyncSession, org_id: str, ids: Iterable[int]
+    conn: asyncpg.Connection, org_id: str, ids: Iterable[int]
 ) -> dict[int, repo.AccountRow]:
-    known = await repo.accounts(session, org_id)
+    known = await repo.accounts(conn, org_id)
     for account_id in ids:
         if account_id not in known:
             raise NotFound(f"cloud account {account_id} not found", account_id=account_id)
@@ -213,13 +217,13 @@ async def _check_accounts(
 
 
 async def _labels(
-    session: AsyncSession, filters: q.Filters, dimension: q.Dimension | None
+    conn: asyncpg.Connection, filters: q.Filters, dimension: q.Dimension | None
 ) -> dict[str, str]:
     """Display names for the groups; also checks the account filter belongs to the org."""
     org = current_caller().org_id
     by_account = dimension is not None and dimension.name in ACCOUNT_DIMENSIONS
     known = (
-        await _check_accounts(session, org, filters.account_ids)
+        await _check_accounts(conn, org, filters.account_ids)
         if filters.account_ids or by_account
         else {}
     )
@@ -228,11 +232,12 @@ async def _labels(
     return {"": fig.UNTAGGED_LABEL} if dimension and dimension.is_tag else {}
 
 
-Groups = dict[tuple[date, str], tuple[Decimal, list[fig.Share]]]
+Groups = dict[tuple[date, str], tuple[Decimal, fig.ShareColumns]]
+_NO_SHARES = fig.ShareColumns()
 
 
 async def _groups(
-    session: AsyncSession,
+    conn: asyncpg.Connection,
     period: q.Period,
     granularity: q.Granularity | None,
     dimension: q.Dimension | None,
@@ -241,20 +246,33 @@ async def _groups(
 ) -> Groups:
     """Per (bucket, currency): the total and its shares by the dimension, largest first."""
     org = current_caller().org_id
-    column = dimension.name if dimension and not dimension.is_tag else None
-    rows = await repo.ranked_sums(session, org, period, granularity, column, filters)
-    groups: Groups = {}
-    for bucket, currency, key, amount, total, percent in rows:
-        entry = groups.get((bucket, currency))
-        if entry is None:
-            entry = groups[(bucket, currency)] = (total, [])
-        if column:
-            entry[1].append(fig.Share(key, labels.get(key, key), amount, percent))
-    if dimension and dimension.is_tag:
-        tags = fig.group_sums(
-            await repo.tag_sums(session, org, period, granularity, dimension.tag_key, filters)
-        )
-        for group, (total, shares) in groups.items():
-            tagged = fig.with_untagged(tags.get(group, {}), total)
-            shares.extend(fig.shares(tagged, total, labels))
-    return groups
+    if dimension and not dimension.is_tag:
+        ranked = await repo.ranked_sums(conn, org, period, granularity, dimension.name, filters)
+        return {
+            (g.bucket, g.currency): (
+                g.total,
+                fig.ShareColumns(
+                    g.keys,
+                    [labels.get(k, k) for k in g.keys] if labels else g.keys,
+                    g.amounts,
+                    g.percents,
+                ),
+            )
+            for g in ranked
+        }
+    totals = await repo.bucket_totals(conn, org, period, granularity, filters)
+    if dimension is None:
+        return {(bucket, currency): (total, _NO_SHARES) for bucket, currency, total in totals}
+    tags = fig.group_sums(
+        await repo.tag_sums(conn, org, period, granularity, dimension.tag_key, filters)
+    )
+    return {
+        (bucket, currency): (total, _tag_shares(tags.get((bucket, currency), {}), total, labels))
+        for bucket, currency, total in totals
+    }
+
+
+def _tag_shares(
+    tagged: dict[str, Decimal], total: Decimal, labels: dict[str, str]
+) -> fig.ShareColumns:
+    return fig.ShareColumns.of(fig.shares(fig.with_untagged(tagged, total), total, labels))

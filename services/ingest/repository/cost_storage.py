@@ -25,6 +25,12 @@ from services.ingest.sync.chunks import COPY_COLUMNS, NOT_NULL_TEXT, Chunk, Owne
 from services.ingest.sync.rollups import partials_csv
 
 PARENT = "cost_line_items"
+_Tables = tuple[tuple[str, str], ...]  # (table, its day column)
+# Rollups are replaced at the end of a store, not with the line items at its start: writing
+# them locks the org's shared daily totals (migration 0007) until commit, so that turn stays
+# short while the line items stream in.
+_LINE_ITEMS: _Tables = ((PARENT, "charge_day"),)
+_ROLLUPS: _Tables = (("daily_rollups", "day"), ("daily_tag_rollups", "day"))
 
 
 @dataclass(frozen=True)
@@ -74,12 +80,8 @@ async def replace_window(
     chunks: AsyncIterator[Chunk],
 ) -> StoreResult:
     """`window=None` replaces the account's whole history (a FOCUS export is a full statement)."""
-    if window is None:
-        old = await _stored_span(conn, owner)
-        await _delete(conn, owner, None)
-    else:
-        old = None
-        await _delete(conn, owner, window)
+    old = await _stored_span(conn, owner) if window is None else None
+    await _delete(conn, owner, window, _LINE_ITEMS)
     await _create_partials(conn)
     result = StoreResult()
     first: date | None = None
@@ -102,6 +104,7 @@ async def replace_window(
             first = chunk.first_day if first is None else min(first, chunk.first_day)
             last = chunk.last_day if last is None else max(last, chunk.last_day)
     result.window = window or _union(old, first, last)
+    await _delete(conn, owner, window, _ROLLUPS)
     if result.window is not None:
         await _rollup(conn, owner)
         result.daily = await daily_totals(conn, owner, result.window)
@@ -126,16 +129,14 @@ def _union(old: DateWindow | None, first: date | None, last: date | None) -> Dat
     return DateWindow(min(old.start, first), max(old.end, last))
 
 
-async def _delete(conn: asyncpg.Connection, owner: Owner, window: DateWindow | None) -> None:
+async def _delete(
+    conn: asyncpg.Connection, owner: Owner, window: DateWindow | None, tables: _Tables
+) -> None:
     days = "" if window is None else " AND {col} BETWEEN $3 AND $4"
     args: tuple[object, ...] = (owner.org_id, owner.account_id)
     if window is not None:
         args += (window.start, window.end)
-    for table, col in (
-        (PARENT, "charge_day"),
-        ("daily_rollups", "day"),
-        ("daily_tag_rollups", "day"),
-    ):
+    for table, col in tables:
         await conn.execute(
             f"DELETE FROM {table} WHERE org_id = $1 AND account_id = $2" + days.format(col=col),
             *args,
