@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "gen"))
 
@@ -83,18 +84,30 @@ async def connect(settings: Settings) -> asyncpg.Connection:
 
 
 async def captured(running: RunningService, call: Callable[[], Awaitable[object]]) -> Statements:
-    """The statements (and bound values) the service sends to PostgreSQL during one call."""
-    statements: Statements = []
+    """The statements (and bound values) the service sends to PostgreSQL during one call.
 
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        statements.append((statement, tuple(parameters or ())))
+    Read off asyncpg itself, on every connection the call checks out: the service sends some
+    statements through SQLAlchemy and some straight through asyncpg, and both end up there."""
+    statements: Statements = []
+    watched: list[asyncpg.Connection] = []
+
+    def record(query: Any) -> None:  # asyncpg's LoggedQuery
+        statements.append((query.query, tuple(query.args or ())))
+
+    def on_checkout(dbapi_connection, record_, proxy) -> None:  # type: ignore[no-untyped-def]
+        conn = dbapi_connection.driver_connection
+        if conn not in watched:
+            conn.add_query_logger(record)
+            watched.append(conn)
 
     engine = running.runtime.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "checkout", on_checkout)
     try:
         await call()
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        event.remove(engine, "checkout", on_checkout)
+        for conn in watched:
+            conn.remove_query_logger(record)
     return statements
 
 
@@ -191,7 +204,13 @@ async def main(steps: list[int], seconds: float) -> list[table.Row]:
         )
         running = await start(definition, settings)
         key = settings.context_signing_key.get_secret_value().encode()
-        grpc_channel = channel(running.address, key, caller_of=lambda: Caller(ORG, "viewer", "b"))
+        grpc_channel = channel(
+            running.address,
+            key,
+            caller_of=lambda: Caller(ORG, "viewer", "b"),
+            # A split by account at 1,000 accounts answers ~5 MB, over gRPC's 4 MiB default.
+            options=[("grpc.max_receive_message_length", 64 << 20)],
+        )
         stub = grpc_ingest.CostQueryServiceStub(grpc_channel)
         conn = await connect(settings)
         try:
