@@ -17,6 +17,7 @@ from services.budgets.repository.budgets import Alert
 from services.common.caller import current_caller, require_role
 from services.common.cloud_accounts import require_cloud_accounts
 from services.common.errors import NotFound, Unavailable
+from services.common.idempotency import create_once
 
 Standing = tuple[Budget, Status, int]
 
@@ -45,14 +46,14 @@ async def create(deps: Deps, spec: BudgetSpec, request_id: str) -> Standing:
     await _require_accounts(deps, org, spec.scope.account_ids)
     today = deps.today()
     async with deps.db.transaction() as session:
-        budget = await repo.by_request(session, org, request_id) if request_id else None
-        if budget is None:
-            budget = await repo.insert(session, org, spec, request_id or None, today)
-            if budget is None:  # a concurrent retry with the same request id won
-                budget = await repo.by_request(session, org, request_id)
-                assert budget is not None
-            else:
-                await evaluate(session, org, budget, today, (today, today))
+        once = await create_once(
+            request_id,
+            lambda request_id: repo.by_request(session, org, request_id),
+            lambda: repo.insert(session, org, spec, request_id or None, today),
+        )
+        budget = once.row
+        if once.created:
+            await evaluate(session, org, budget, today, (today, today))
         status, level = await status_of(session, org, budget, today)
     return budget, status, level
 

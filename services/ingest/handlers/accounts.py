@@ -19,6 +19,7 @@ from typing import Any
 
 from services.common.caller import current_caller, require_role
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from services.common.idempotency import create_once
 from services.common.pagination import decode_token, encode_token, page_size
 from services.ingest.deps import Deps
 from services.ingest.domain.accounts import (
@@ -51,29 +52,29 @@ async def create_account(
     check_focus_path(deps, caller.org_id, spec, "cloud_account")
     check_credentials(spec, credentials)
     async with deps.db.transaction() as session:
-        if request_id:
-            existing = await accounts.by_request(session, caller.org_id, request_id)
-            if existing:
-                return _replayed(existing, request_id)
-        new_id = await accounts.insert(
-            session,
-            caller.org_id,
-            name,
-            spec.provider,
-            spec.settings,
-            spec.endpoint,
-            True,
-            request_id or None,
-        )
-        if new_id is None:  # a concurrent retry of the same request committed first
-            existing = await accounts.by_request(session, caller.org_id, request_id)
-            assert existing is not None
-            return _replayed(existing, request_id)
-        sealed = secrets.seal(deps.box, caller.org_id, new_id, credentials)
-        await accounts.set_credentials(session, new_id, sealed)
-        row = await accounts.get(session, caller.org_id, new_id)
-    assert row is not None
-    return row
+
+        async def find(request_id: str) -> AccountRow | None:
+            return await accounts.by_request(session, caller.org_id, request_id)
+
+        async def insert() -> AccountRow | None:
+            new_id = await accounts.insert(
+                session,
+                caller.org_id,
+                name,
+                spec.provider,
+                spec.settings,
+                spec.endpoint,
+                True,
+                request_id or None,
+            )
+            if new_id is None:
+                return None
+            sealed = secrets.seal(deps.box, caller.org_id, new_id, credentials)
+            await accounts.set_credentials(session, new_id, sealed)
+            return await accounts.get(session, caller.org_id, new_id)
+
+        once = await create_once(request_id, find, insert)
+    return once.row if once.created else _replayed(once.row, request_id)
 
 
 def _replayed(existing: AccountRow, request_id: str) -> AccountRow:

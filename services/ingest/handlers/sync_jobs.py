@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.caller import current_caller, require_role
 from services.common.errors import FailedPrecondition, NotFound
+from services.common.idempotency import create_once
 from services.common.pagination import decode_token, encode_token, page_size
 from services.ingest.deps import Deps
 from services.ingest.domain.sync import MANUAL, RUNNING, days_back_of, sync_window
@@ -39,26 +40,26 @@ async def trigger_sync(
     caller = require_role("member")
     days = days_back_of(days_back)
     async with deps.db.transaction() as session:
-        if request_id:
-            replayed = await replayed_job(session, caller.org_id, request_id)
-            if replayed:
-                return replayed
-        targets, skipped = await _targets(session, caller.org_id, account_ids)
-        job_id = await start_job(
-            session,
-            caller.org_id,
-            targets,
-            days,
-            MANUAL,
-            caller.principal,
-            request_id or None,
-            skipped,
-        )
-        if job_id is None:  # a concurrent retry with the same request_id won
-            replayed = await replayed_job(session, caller.org_id, request_id)
-            assert replayed is not None
-            return replayed
-    return Started(job_id, RUNNING, skipped)
+
+        async def find(request_id: str) -> Started | None:
+            return await replayed_job(session, caller.org_id, request_id)
+
+        async def insert() -> Started | None:
+            targets, skipped = await _targets(session, caller.org_id, account_ids)
+            job_id = await start_job(
+                session,
+                caller.org_id,
+                targets,
+                days,
+                MANUAL,
+                caller.principal,
+                request_id or None,
+                skipped,
+            )
+            return None if job_id is None else Started(job_id, RUNNING, skipped)
+
+        once = await create_once(request_id, find, insert)
+    return once.row
 
 
 async def replayed_job(session: AsyncSession, org_id: str, request_id: str) -> Started | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from services.common.caller import require_role
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.common.idempotency import create_once
 from services.common.logging import get_logger
 from services.ingest.connectors.base import ConnectorError
 from services.ingest.deps import Deps
@@ -24,7 +25,7 @@ from services.ingest.domain.uploads import (
     format_of,
     too_large,
 )
-from services.ingest.handlers.sync_jobs import replayed_job, start_job
+from services.ingest.handlers.sync_jobs import Started, replayed_job, start_job
 from services.ingest.repository import accounts, uploads
 from services.ingest.repository.accounts import AccountRow
 from services.ingest.repository.uploads import UploadRow
@@ -134,15 +135,20 @@ async def _start(
 ) -> tuple[int, str]:
     """A retry with the same request_id gets the first job; its own copy is dropped."""
     async with deps.db.transaction() as session:
-        replayed = await replayed_job(session, account.org_id, request_id) if request_id else None
-        if replayed is None:
+
+        async def find(request_id: str) -> Started | None:
+            return await replayed_job(session, account.org_id, request_id)
+
+        async def insert() -> Started | None:
             job_id = await start_job(
                 session, account.org_id, [account], 1, MANUAL, principal, request_id or None
             )
-            if job_id is not None:
-                await uploads.insert(session, replace(row, job_id=job_id))
-                return job_id, RUNNING
-            replayed = await replayed_job(session, account.org_id, request_id)
-    assert replayed is not None
-    upload_files.remove(deps.settings.ingest_upload_dir, row.file_name)
-    return replayed.job_id, replayed.status
+            if job_id is None:
+                return None
+            await uploads.insert(session, replace(row, job_id=job_id))
+            return Started(job_id, RUNNING, [])
+
+        once = await create_once(request_id, find, insert)
+    if not once.created:
+        upload_files.remove(deps.settings.ingest_upload_dir, row.file_name)
+    return once.row.job_id, once.row.status
