@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-
 from services.budgets import consumers
 from services.budgets.api import servicers
-from services.budgets.deps import Deps, utc_today
+from services.budgets.deps import Deps
+from services.common.clock import Today, utc_today
 from services.common.server import Runtime, ServiceDefinition
 
 
-def definition(today: Callable[[], date] = utc_today) -> ServiceDefinition[Deps]:
+def definition(today: Today = utc_today) -> ServiceDefinition[Deps]:
     """`today` is the service's clock; tests pass one they can move."""
 
     def deps(runtime: Runtime) -> Deps:

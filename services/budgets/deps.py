@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 
 import grpc
 
+from services.common.clock import Today, utc_today
 from services.common.db import Database
-
-
-def utc_today() -> date:
-    return datetime.now(UTC).date()
 
 
 @dataclass(frozen=True)
@@ -21,6 +17,6 @@ class Deps:
     # Key for page tokens.
     secret: bytes
     # "Today" in UTC; tests move it to cross period boundaries.
-    today: Callable[[], date] = utc_today
+    today: Today = utc_today
     # A channel to ingest, which confirms the cloud accounts a budget is scoped to.
     ingest: Callable[[], grpc.aio.Channel] | None = None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import cast
 
+from services.common.clock import Clock, utc_now
 from services.common.server import Loop, Runtime, ServiceDefinition
 from services.invoicing import consumers
 from services.invoicing.api import invoice_service
 from services.invoicing.api.ingest_client import IngestClient
-from services.invoicing.deps import Clock, Deps, utc_now
+from services.invoicing.deps import Deps
 from services.invoicing.handlers.overdue import overdue_loop
 from services.invoicing.settings import InvoicingSettings
 

@@ -3,19 +3,13 @@ by the kit, and the clock they read dates from."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from services.common.clock import Clock
 from services.common.db import Database
 from services.invoicing.api.ingest_client import IngestClient
 from services.invoicing.settings import InvoicingSettings
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

@@ -7,14 +7,15 @@ NOT_FOUND with the same message either way, so ids reveal nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import asyncpg
 
 from services.common.caller import current_caller
+from services.common.clock import Today, utc_today
 from services.common.cost_days import last_day_counted
 from services.common.db import Database, raw_connection
 from services.common.errors import InvalidArgument, NotFound
@@ -24,10 +25,6 @@ from services.ingest.domain import queries_figures as fig
 from services.ingest.repository import cost_queries as repo
 
 ACCOUNT_DIMENSIONS = ("account", "provider")
-
-
-def utc_today() -> date:
-    return datetime.now(UTC).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +86,7 @@ class AccountTotals:
 
 
 class CostQueries:
-    def __init__(self, db: Database, today: Callable[[], date] = utc_today) -> None:
+    def __init__(self, db: Database, today: Today = utc_today) -> None:
         self._db = db
         self._today = today
 
