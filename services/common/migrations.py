@@ -6,9 +6,10 @@ from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from services.common.db import Database
+from services.common.locks import lock_key, xact_lock
 
 _SERVICES_DIR = Path(__file__).resolve().parent.parent
 
@@ -24,9 +25,7 @@ async def upgrade(db: Database, service: str, revision: str = "head") -> None:
     config = alembic_config(service)
     async with db.engine.begin() as conn:
         # Two replicas starting together must not both migrate.
-        await conn.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": f"migrate:{service}"}
-        )
+        await xact_lock(conn, [lock_key("migrate", service)])
         await conn.run_sync(_run, config, revision)
 
 

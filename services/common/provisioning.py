@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncpg
 from sqlalchemy import make_url
 
+from services.common.locks import held, lock_key
 from services.common.settings import Settings
 
 
@@ -46,17 +47,16 @@ async def ensure_service_schema(settings: Settings, service: str) -> None:
     try:
         # One provisioner at a time: concurrent GRANTs on the same database row fail with
         # "tuple concurrently updated" (services starting together, replicas, test workers).
-        await conn.execute("SELECT pg_advisory_lock(hashtext('costgrid-provisioning'))")
-        if not await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role):
-            await conn.execute(f"CREATE ROLE {_ident(role)} LOGIN PASSWORD '{password}'")
-        await conn.execute(f"GRANT CONNECT ON DATABASE {_ident(database)} TO {_ident(role)}")
-        await conn.execute(
-            f"CREATE SCHEMA IF NOT EXISTS {_ident(schema)} AUTHORIZATION {_ident(role)}"
-        )
-        # Only the owner may use the schema: no other service role, not PUBLIC.
-        await conn.execute(f"REVOKE ALL ON SCHEMA {_ident(schema)} FROM PUBLIC")
-        await conn.execute(f"REVOKE CREATE ON SCHEMA public FROM {_ident(role)}")
-        await conn.execute("SELECT pg_advisory_unlock(hashtext('costgrid-provisioning'))")
+        async with held(conn, lock_key("costgrid-provisioning")):
+            if not await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role):
+                await conn.execute(f"CREATE ROLE {_ident(role)} LOGIN PASSWORD '{password}'")
+            await conn.execute(f"GRANT CONNECT ON DATABASE {_ident(database)} TO {_ident(role)}")
+            await conn.execute(
+                f"CREATE SCHEMA IF NOT EXISTS {_ident(schema)} AUTHORIZATION {_ident(role)}"
+            )
+            # Only the owner may use the schema: no other service role, not PUBLIC.
+            await conn.execute(f"REVOKE ALL ON SCHEMA {_ident(schema)} FROM PUBLIC")
+            await conn.execute(f"REVOKE CREATE ON SCHEMA public FROM {_ident(role)}")
     finally:
         await conn.close()
 

@@ -20,11 +20,13 @@ from decimal import Decimal
 
 import asyncpg
 
+from services.common.locks import lock_key, xact_lock
 from services.ingest.domain.cost_items import DateWindow
 from services.ingest.sync.chunks import COPY_COLUMNS, NOT_NULL_TEXT, Chunk, Owner
 from services.ingest.sync.rollups import partials_csv
 
 PARENT = "cost_line_items"
+PARTITIONS_LOCK = lock_key("ingest", "partitions")
 _Tables = tuple[tuple[str, str], ...]  # (table, its day column)
 # Rollups are replaced at the end of a store, not with the line items at its start: writing
 # them locks the org's shared daily totals (migration 0007) until commit, so that turn stays
@@ -61,7 +63,7 @@ async def ensure_partitions(conn: asyncpg.Connection, months: set[date] | frozen
         if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", name):
             continue
         # Two replicas meeting a new month at once: the second waits, then finds it.
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('ingest:partitions'))")
+        await xact_lock(conn, [PARTITIONS_LOCK])
         following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         await conn.execute(
             f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF {PARENT} "
