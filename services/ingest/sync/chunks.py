@@ -2,20 +2,17 @@
 
 Two producers feed the same storage: `item_chunks` (any connector's CostLineItems, encoded
 with the csv module) and `batch_chunks` (the FOCUS reader's Arrow batches, encoded by Arrow
-without a Python loop per row, for bulk imports). `threaded` runs a producer in a thread
-behind a small bounded queue, so the provider or file is read while PostgreSQL writes, and
-memory stays a few chunks whatever the size of the import.
+without a Python loop per row, for bulk imports). Storage reads either through the kit's
+`iterate_in_thread(producer, QUEUE_CHUNKS)`, so the provider or file is read while PostgreSQL
+writes, and memory stays a few chunks whatever the size of the import.
 """
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
-import queue
-import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -180,67 +177,3 @@ def batch_chunks(batches: Iterator[pa.RecordBatch], owner: Owner) -> Iterator[Ch
             rollups,
             tags,
         )
-
-
-class _Stop(Exception):
-    pass
-
-
-_DONE = object()
-_EMPTY = object()
-
-
-async def threaded(produce: Callable[[], Iterator[Chunk]]) -> AsyncIterator[Chunk]:
-    """Runs `produce` in a thread (providers' SDKs block); yields its chunks as they come.
-
-    A producer error is raised here; leaving the loop early stops the producer at its next
-    chunk.
-    """
-    chunks: queue.Queue[object] = queue.Queue(maxsize=QUEUE_CHUNKS)
-    stop = threading.Event()
-
-    def put(item: object) -> None:
-        while True:
-            try:
-                chunks.put(item, timeout=0.2)
-                return
-            except queue.Full:
-                if stop.is_set():
-                    raise _Stop from None
-
-    def run() -> None:
-        try:
-            for chunk in produce():
-                put(chunk)
-            put(_DONE)
-        except _Stop:
-            return
-        except BaseException as exc:  # handed to the consumer, which raises it
-            try:
-                put(exc)
-            except _Stop:
-                return
-
-    def take() -> object:
-        # A bounded wait: a consumer cancelled meanwhile must not leave this thread blocked.
-        try:
-            return chunks.get(timeout=0.5)
-        except queue.Empty:
-            return _EMPTY
-
-    worker = asyncio.get_running_loop().run_in_executor(None, run)
-    try:
-        while True:
-            item = await asyncio.to_thread(take)
-            if item is _EMPTY:
-                continue
-            if item is _DONE:
-                break
-            if isinstance(item, BaseException):
-                raise item
-            yield item  # type: ignore[misc]
-        await worker
-    finally:
-        stop.set()
-        while not chunks.empty():  # unblock a producer waiting to put
-            chunks.get_nowait()

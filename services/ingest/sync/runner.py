@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import Database, raw_connection
 from services.common.logging import get_logger
+from services.common.threads import iterate_in_thread
 from services.ingest.connectors.base import AccountConfig, ConnectorError
 from services.ingest.connectors.focus import is_upload_account, iter_focus_batches, iter_sources
 from services.ingest.connectors.focus_local import org_folder
@@ -34,7 +35,13 @@ from services.ingest.repository import sync_jobs as repo
 from services.ingest.repository.accounts import AccountRow
 from services.ingest.repository.cost_storage import StoreResult
 from services.ingest.repository.sync_jobs import TaskRow
-from services.ingest.sync.chunks import Chunk, Owner, batch_chunks, item_chunks, threaded
+from services.ingest.sync.chunks import (
+    QUEUE_CHUNKS,
+    Chunk,
+    Owner,
+    batch_chunks,
+    item_chunks,
+)
 from services.ingest.sync.uploads import upload_import
 
 log = get_logger(__name__)
@@ -125,7 +132,9 @@ async def store_in(
     """Replace-window storage plus `costs.updated`, inside the caller's transaction."""
     owner = owner_of(account)
     conn = await raw_connection(session)
-    result = await cost_storage.replace_window(conn, owner, window, threaded(produce))
+    result = await cost_storage.replace_window(
+        conn, owner, window, iterate_in_thread(produce, QUEUE_CHUNKS)
+    )
     await accounts.mark_synced(session, account.id)
     if result.window is not None:
         await events.costs_updated(session, owner, account.name, result.window, result.daily)

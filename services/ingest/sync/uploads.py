@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.common.db import raw_connection
+from services.common.threads import iterate_in_thread
 from services.ingest.connectors.focus import iter_focus_batches
 from services.ingest.deps import Deps
 from services.ingest.handlers import events
@@ -22,7 +23,7 @@ from services.ingest.repository.accounts import AccountRow
 from services.ingest.repository.cost_storage import StoreResult
 from services.ingest.repository.sync_jobs import TaskRow
 from services.ingest.sync import upload_files
-from services.ingest.sync.chunks import Owner, batch_chunks, threaded
+from services.ingest.sync.chunks import QUEUE_CHUNKS, Owner, batch_chunks
 
 BATCH_ROWS = 8192
 
@@ -44,7 +45,9 @@ async def upload_import(deps: Deps, task: TaskRow, account: AccountRow) -> Uploa
     owner = Owner(account.org_id, account.id, account.provider)
 
     async def write(session: AsyncSession) -> StoreResult:
-        chunks = threaded(lambda: batch_chunks(iter_focus_batches(source, BATCH_ROWS), owner))
+        chunks = iterate_in_thread(
+            lambda: batch_chunks(iter_focus_batches(source, BATCH_ROWS), owner), QUEUE_CHUNKS
+        )
         result = await cost_storage.replace_days(await raw_connection(session), owner, chunks)
         await accounts.mark_synced(session, account.id)
         await uploads.mark_imported(session, upload.id)
