@@ -10,6 +10,7 @@ from sqlalchemy import Row
 from services.common.caller import current_caller, require_role
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
+from services.common.idempotency import create_once
 from services.common.pagination import decode_token, encode_token, page_size
 from services.notifier.delivery.context import NotifierContext
 from services.notifier.domain.model import Alert
@@ -48,20 +49,25 @@ class ChannelHandlers:
             secrets = {**secrets, "signing_secret": generated, "generated": True}
         await self._vet(kind, config, secrets)
         async with self._db.transaction() as session:
-            if request_id:
-                existing = await repo.by_request(session, caller.org_id, request_id)
-                if existing is not None:
-                    return existing, self._generated(existing)
-            channel_id = await repo.next_id(session)
-            sealed = self._ctx.seal(caller.org_id, channel_id, secrets)
-            row = await repo.insert(
-                session, channel_id, caller.org_id, name, kind, config, sealed, request_id or None
+
+            async def insert() -> Row[Any] | None:
+                channel_id = await repo.next_id(session)
+                sealed = self._ctx.seal(caller.org_id, channel_id, secrets)
+                return await repo.insert(
+                    session,
+                    channel_id,
+                    caller.org_id,
+                    name,
+                    kind,
+                    config,
+                    sealed,
+                    request_id or None,
+                )
+
+            once = await create_once(
+                request_id, lambda rid: repo.by_request(session, caller.org_id, rid), insert
             )
-            if row is None:  # a concurrent retry with the same request id won
-                row = await repo.by_request(session, caller.org_id, request_id)
-                assert row is not None
-                return row, self._generated(row)
-        return row, generated
+        return once.row, generated if once.created else self._generated(once.row)
 
     def _generated(self, row: Row[Any]) -> str:
         # A retried create returns what the first one did, generated secret included.

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.caller import current_caller, require_role
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
+from services.common.idempotency import create_once
 from services.common.pagination import decode_token, encode_token, page_size
 from services.notifier.delivery.context import NotifierContext
 from services.notifier.domain.model import RuleFilter
@@ -47,16 +48,15 @@ class RuleHandlers:
     async def create(self, request_id: str, fields: dict[str, Any]) -> Row[Any]:
         caller = require_role("member")
         async with self._db.transaction() as session:
-            if request_id:
-                existing = await repo.by_request(session, caller.org_id, request_id)
-                if existing is not None:
-                    return existing
-            checked = await self._checked(session, caller.org_id, fields)
-            row = await repo.insert(session, caller.org_id, request_id or None, checked)
-            if row is None:
-                row = await repo.by_request(session, caller.org_id, request_id)
-            assert row is not None
-            return row
+
+            async def insert() -> Row[Any] | None:
+                checked = await self._checked(session, caller.org_id, fields)
+                return await repo.insert(session, caller.org_id, request_id or None, checked)
+
+            once = await create_once(
+                request_id, lambda rid: repo.by_request(session, caller.org_id, rid), insert
+            )
+            return once.row
 
     async def get(self, rule_id: int) -> Row[Any]:
         caller = current_caller()
