@@ -6,9 +6,12 @@ import base64
 import hashlib
 import hmac
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from services.common.errors import InvalidArgument
+
+T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -44,3 +47,12 @@ def decode_token(token: str, secret: bytes, scope: str = "") -> list[Any] | None
     if data.get("s") != scope:
         raise InvalidArgument("page_token", "was issued for a different query")
     return list(data["k"])
+
+
+def page_of(
+    rows: Sequence[T], size: int, key: Callable[[T], list[Any]], secret: bytes, scope: str = ""
+) -> tuple[list[T], str]:
+    """`rows` are fetched as `size + 1`: the one past the page only says another follows.
+    Gives the page and the next page's token (the last row's `key`), "" on the last page."""
+    page = list(rows[:size])
+    return page, encode_token(key(page[-1]), secret, scope) if len(rows) > size else ""

@@ -10,7 +10,7 @@ from services.budgets.deps import Deps
 from services.budgets.handlers import budgets as handlers
 from services.budgets.handlers.budgets import Standing
 from services.common.dates import optional_date
-from services.common.pagination import decode_token, encode_token, page_size
+from services.common.pagination import decode_token, page_of, page_size
 from services.common.servicer import Ctx
 
 
@@ -44,12 +44,10 @@ class BudgetApi(grpc_budgets.BudgetServiceServicer):
         limit = page_size(request.page_size)
         key = decode_token(request.page_token, self._deps.secret, "budgets")
         rows = await handlers.page(self._deps, int(key[0]) if key else 0, limit + 1)
-        more = len(rows) > limit
+        page, token = page_of(rows, limit, lambda s: [s[0].id], self._deps.secret, "budgets")
         return pb.ListBudgetsResponse(
-            budgets=[_budget(s) for s in rows[:limit]],
-            next_page_token=encode_token([rows[limit - 1][0].id], self._deps.secret, "budgets")
-            if more
-            else "",
+            budgets=[_budget(s) for s in page],
+            next_page_token=token,
         )
 
     async def UpdateBudget(
@@ -84,10 +82,7 @@ class BudgetApi(grpc_budgets.BudgetServiceServicer):
         rows = await handlers.alerts(
             self._deps, request.budget_id, int(key[0]) if key else None, limit + 1
         )
-        more = len(rows) > limit
+        page, token = page_of(rows, limit, lambda a: [a.id], self._deps.secret, scope)
         return pb.ListBudgetAlertsResponse(
-            budget_alerts=[convert.alert(a) for a in rows[:limit]],
-            next_page_token=encode_token([rows[limit - 1].id], self._deps.secret, scope)
-            if more
-            else "",
+            budget_alerts=[convert.alert(a) for a in page], next_page_token=token
         )

@@ -12,7 +12,7 @@ from services.budgets.deps import Deps
 from services.budgets.domain.periods import parse_day
 from services.budgets.handlers import anomalies, forecasts
 from services.common.dates import optional_date
-from services.common.pagination import decode_token, encode_token, page_size
+from services.common.pagination import decode_token, page_of, page_size
 from services.common.servicer import Ctx
 
 
@@ -75,15 +75,11 @@ class AnomalyApi(grpc_budgets.AnomalyServiceServicer):
         key = decode_token(request.page_token, self._deps.secret, scope)
         after = (parse_day(str(key[0])), int(key[1])) if key else None
         rows = await anomalies.page(self._deps, days_back, filters, after, limit + 1)
-        more = len(rows) > limit
-        last = rows[limit - 1] if more else None
+        page, token = page_of(
+            rows, limit, lambda a: [a.key.day.isoformat(), a.id], self._deps.secret, scope
+        )
         return pb.ListAnomaliesResponse(
-            anomalies=[convert.anomaly(a) for a in rows[:limit]],
-            next_page_token=encode_token(
-                [last.key.day.isoformat(), last.id], self._deps.secret, scope
-            )
-            if last
-            else "",
+            anomalies=[convert.anomaly(a) for a in page], next_page_token=token
         )
 
     async def GetAnomaly(

@@ -20,7 +20,7 @@ from typing import Any
 from services.common.caller import current_caller, require_role
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from services.common.idempotency import create_once
-from services.common.pagination import decode_token, encode_token, page_size
+from services.common.pagination import decode_token, page_of, page_size
 from services.ingest.deps import Deps
 from services.ingest.domain.accounts import (
     AccountSpec,
@@ -105,10 +105,7 @@ async def list_accounts(
     after = int(key[0]) if key else 0
     async with deps.db.transaction() as session:
         rows = await accounts.page(session, caller.org_id, after, size + 1, provider, active_only)
-    more = len(rows) > size
-    rows = rows[:size]
-    next_token = encode_token([rows[-1].id], deps.page_secret, scope) if more else ""
-    return rows, next_token
+    return page_of(rows, size, lambda row: [row.id], deps.page_secret, scope)
 
 
 async def account_to_update(deps: Deps, account_id: int) -> AccountRow:

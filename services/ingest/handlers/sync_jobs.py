@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.common.caller import current_caller, require_role
 from services.common.errors import FailedPrecondition, NotFound
 from services.common.idempotency import create_once
-from services.common.pagination import decode_token, encode_token, page_size
+from services.common.pagination import decode_token, page_of, page_size
 from services.ingest.deps import Deps
 from services.ingest.domain.sync import MANUAL, RUNNING, days_back_of, sync_window
 from services.ingest.domain.sync_skips import Skipped, partition
@@ -160,8 +160,6 @@ async def list_jobs(
     before = int(key[0]) if key else None
     async with deps.db.transaction() as session:
         jobs = await repo.page_jobs(session, caller.org_id, before, size + 1, account_id, status)
-        more = len(jobs) > size
-        jobs = jobs[:size]
+        jobs, next_token = page_of(jobs, size, lambda job: [job.id], deps.page_secret, scope)
         tasks = await repo.tasks_of(session, [j.id for j in jobs])
-    next_token = encode_token([jobs[-1].id], deps.page_secret, scope) if more else ""
     return [(job, tasks[job.id]) for job in jobs], next_token

@@ -9,7 +9,7 @@ from decimal import Decimal
 from services.common.caller import current_caller, require_role
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.money import minor_units
-from services.common.pagination import decode_token, encode_token, page_size
+from services.common.pagination import decode_token, page_of, page_size
 from services.invoicing.deps import Deps
 from services.invoicing.domain.model import Invoice, Status
 from services.invoicing.handlers import removal
@@ -51,9 +51,7 @@ async def list_invoices(
     after = int(key[0]) if key else None
     async with deps.db.transaction() as session:
         rows = await repo.list_page(session, org_id, where, after, size + 1)
-    page, more = rows[:size], len(rows) > size
-    next_token = encode_token([page[-1].id], deps.page_secret, scope) if more else ""
-    return page, next_token
+    return page_of(rows, size, lambda invoice: [invoice.id], deps.page_secret, scope)
 
 
 async def update_invoice(deps: Deps, invoice_id: int, changes: InvoiceChanges) -> Invoice:

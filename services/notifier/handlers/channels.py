@@ -11,7 +11,7 @@ from services.common.caller import current_caller, require_role
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
 from services.common.idempotency import create_once
-from services.common.pagination import decode_token, encode_token, page_size
+from services.common.pagination import decode_token, page_of, page_size
 from services.notifier.delivery.context import NotifierContext
 from services.notifier.domain.model import Alert
 from services.notifier.domain.network import BlockedDestination
@@ -89,10 +89,7 @@ class ChannelHandlers:
         after = decode_token(token, self._ctx.signing_key, scope) or [0]
         async with self._db.transaction() as session:
             rows = await repo.page(session, caller.org_id, kind, int(after[0]), limit + 1)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        next_token = encode_token([rows[-1].id], self._ctx.signing_key, scope) if more else ""
-        return rows, next_token
+        return page_of(rows, limit, lambda row: [row.id], self._ctx.signing_key, scope)
 
     async def update(
         self,

@@ -11,7 +11,7 @@ from services.common.caller import current_caller, require_role
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
 from services.common.idempotency import create_once
-from services.common.pagination import decode_token, encode_token, page_size
+from services.common.pagination import decode_token, page_of, page_size
 from services.notifier.delivery.context import NotifierContext
 from services.notifier.domain.model import RuleFilter
 from services.notifier.domain.validation import check_name, check_rule
@@ -73,9 +73,7 @@ class RuleHandlers:
         after = decode_token(token, self._ctx.signing_key, scope) or [0]
         async with self._db.transaction() as session:
             rows = await repo.page(session, caller.org_id, trigger, int(after[0]), limit + 1)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return rows, encode_token([rows[-1].id], self._ctx.signing_key, scope) if more else ""
+        return page_of(rows, limit, lambda row: [row.id], self._ctx.signing_key, scope)
 
     async def update(self, rule_id: int, paths: list[str], fields: dict[str, Any]) -> Row[Any]:
         caller = require_role("member")
@@ -120,6 +118,4 @@ class RuleHandlers:
             rows = await delivery_repo.page(
                 session, caller.org_id, filters, int(before[0]), limit + 1
             )
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return rows, encode_token([rows[-1].id], self._ctx.signing_key, scope) if more else ""
+        return page_of(rows, limit, lambda row: [row.id], self._ctx.signing_key, scope)

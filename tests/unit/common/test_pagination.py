@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.common.errors import InvalidArgument
-from services.common.pagination import decode_token, encode_token, page_size
+from services.common.pagination import decode_token, encode_token, page_of, page_size
 
 SECRET = b"s3cret"
 
@@ -42,3 +42,14 @@ def test_page_size_defaults_and_caps(requested, expected):
 def test_negative_page_size_is_rejected():
     with pytest.raises(InvalidArgument):
         page_size(-1)
+
+
+def test_a_page_fetched_one_over_its_size_has_a_token_for_the_rest():
+    page, token = page_of([1, 2, 3], 2, lambda n: [n], SECRET, "q")
+    assert page == [1, 2]
+    assert decode_token(token, SECRET, "q") == [2]
+
+
+def test_the_last_page_has_no_token():
+    assert page_of([1, 2], 2, lambda n: [n], SECRET) == ([1, 2], "")
+    assert page_of([], 2, lambda n: [n], SECRET) == ([], "")
