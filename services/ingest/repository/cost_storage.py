@@ -93,18 +93,7 @@ async def replace_window(
         if chunk.months - known:
             await ensure_partitions(conn, chunk.months - known)
             known |= chunk.months
-        await conn.copy_to_table(
-            PARENT,
-            source=memoryview(chunk.data),  # bytes would be taken for a file path
-            columns=COPY_COLUMNS,
-            format="csv",
-            force_not_null=NOT_NULL_TEXT,
-        )
-        await _copy_partials(conn, chunk)
-        result.rows += chunk.rows
-        if chunk.first_day is not None and chunk.last_day is not None:
-            first = chunk.first_day if first is None else min(first, chunk.first_day)
-            last = chunk.last_day if last is None else max(last, chunk.last_day)
+        first, last = await _copy(conn, chunk, result, first, last)
     result.window = window or _union(old, first, last)
     await _delete(conn, owner, window, _ROLLUPS)
     if result.window is not None:
@@ -121,6 +110,32 @@ async def _stored_span(conn: asyncpg.Connection, owner: Owner) -> DateWindow | N
         owner.account_id,
     )
     return DateWindow(row["first"], row["last"]) if row and row["first"] else None
+
+
+async def _copy(
+    conn: asyncpg.Connection,
+    chunk: Chunk,
+    result: StoreResult,
+    first: date | None,
+    last: date | None,
+) -> tuple[date | None, date | None]:
+    """Copies a chunk's line items and rollup partials; the days copied so far, widened to
+    the chunk's."""
+    await conn.copy_to_table(
+        PARENT,
+        source=memoryview(chunk.data),  # bytes would be taken for a file path
+        columns=COPY_COLUMNS,
+        format="csv",
+        force_not_null=NOT_NULL_TEXT,
+    )
+    await _copy_partials(conn, chunk)
+    result.rows += chunk.rows
+    if chunk.first_day is None or chunk.last_day is None:
+        return first, last
+    return (
+        chunk.first_day if first is None else min(first, chunk.first_day),
+        chunk.last_day if last is None else max(last, chunk.last_day),
+    )
 
 
 def _union(old: DateWindow | None, first: date | None, last: date | None) -> DateWindow | None:
@@ -229,18 +244,7 @@ async def replace_days(
             await _delete_days(conn, owner, sorted(new_days))
             seen |= new_days
         await ensure_partitions(conn, chunk.months)
-        await conn.copy_to_table(
-            PARENT,
-            source=memoryview(chunk.data),
-            columns=COPY_COLUMNS,
-            format="csv",
-            force_not_null=NOT_NULL_TEXT,
-        )
-        await _copy_partials(conn, chunk)
-        result.rows += chunk.rows
-        if chunk.first_day is not None and chunk.last_day is not None:
-            first = chunk.first_day if first is None else min(first, chunk.first_day)
-            last = chunk.last_day if last is None else max(last, chunk.last_day)
+        first, last = await _copy(conn, chunk, result, first, last)
     if first is not None and last is not None:
         result.window = DateWindow(first, last)
         await _rollup(conn, owner)
