@@ -9,6 +9,8 @@ from typing import Any, TypeAlias
 
 import asyncpg
 
+from services.common.locks import lock_key, xact_lock
+
 Row: TypeAlias = asyncpg.Record
 BUILT_IN = ""
 
@@ -29,7 +31,7 @@ async def insert_price_book(
     request_id: str,
 ) -> Row:
     """Numbers the version after every earlier one of the name (built-in ones included)."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"book:{org}/{name}")
+    await xact_lock(conn, [lock_key("metering-book", org, name)])
     return await conn.fetchrow(
         "INSERT INTO price_books (org_id, name, version, effective_from, currency, rates, request_id) "
         "SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5::jsonb, $6 FROM price_books "
