@@ -9,6 +9,7 @@ import asyncpg
 from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
+from services.common.idempotency import create_once
 from services.common.money import parse_currency, parse_decimal
 from services.common.names import check_name
 from services.metering.domain.meters import METERS, RATE_UNITS
@@ -52,15 +53,21 @@ async def create_price_book(
     priced = parse_rates(rates)
     async with db.transaction() as session:
         conn = await pg(session)
-        if request_id and (found := await repo.price_book_by_request(conn, org, request_id)):
-            return found
-        earlier = await repo.book_versions(conn, org, [name])
-        if earlier and earlier[0]["currency"] != code:
-            raise InvalidArgument(
-                "price_book.currency_code",
-                f"book '{name}' is priced in {earlier[0]['currency']}; versions keep the currency",
-            )
-        return await repo.insert_price_book(conn, org, name, starts, code, priced, request_id)
+
+        async def insert() -> asyncpg.Record:
+            earlier = await repo.book_versions(conn, org, [name])
+            if earlier and earlier[0]["currency"] != code:
+                raise InvalidArgument(
+                    "price_book.currency_code",
+                    f"book '{name}' is priced in {earlier[0]['currency']}; "
+                    "versions keep the currency",
+                )
+            return await repo.insert_price_book(conn, org, name, starts, code, priced, request_id)
+
+        once = await create_once(
+            request_id, lambda rid: repo.price_book_by_request(conn, org, rid), insert
+        )
+        return once.row
 
 
 async def list_price_books(
@@ -89,27 +96,31 @@ async def create_plan(
             raise InvalidArgument(field, "must not be negative")
     async with db.transaction() as session:
         conn = await pg(session)
-        if request_id and (found := await repo.plan_by_request(conn, org, request_id)):
-            return found
-        versions = await repo.book_versions(conn, org, [book])
-        if not versions:
-            raise NotFound(
-                f"there is no price book '{book}'",
-                reason="PRICE_BOOK_NOT_FOUND",
-                field="plan.price_book_name",
-            )
-        currency = versions[0]["currency"]
-        fee = _base_fee(base_fee, currency)
-        values = {
-            "name": name,
-            "price_book_name": book,
-            "metrics_series_allowance": metrics_allowance,
-            "logs_bytes_allowance": logs_allowance,
-            "base_fee": fee,
-            "currency": currency,
-            "request_id": request_id,
-        }
-        return await repo.insert_plan(conn, org, values)
+
+        async def insert() -> asyncpg.Record:
+            versions = await repo.book_versions(conn, org, [book])
+            if not versions:
+                raise NotFound(
+                    f"there is no price book '{book}'",
+                    reason="PRICE_BOOK_NOT_FOUND",
+                    field="plan.price_book_name",
+                )
+            currency = versions[0]["currency"]
+            values = {
+                "name": name,
+                "price_book_name": book,
+                "metrics_series_allowance": metrics_allowance,
+                "logs_bytes_allowance": logs_allowance,
+                "base_fee": _base_fee(base_fee, currency),
+                "currency": currency,
+                "request_id": request_id,
+            }
+            return await repo.insert_plan(conn, org, values)
+
+        once = await create_once(
+            request_id, lambda rid: repo.plan_by_request(conn, org, rid), insert
+        )
+        return once.row
 
 
 def _base_fee(base_fee: tuple[str, str] | None, currency: str) -> Decimal | None:

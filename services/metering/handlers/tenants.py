@@ -11,6 +11,7 @@ import asyncpg
 
 from services.common.db import Database
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from services.common.idempotency import create_once
 from services.common.money import parse_currency, parse_decimal
 from services.common.names import optional_name
 from services.metering.domain.allocations import Change, integral
@@ -56,19 +57,28 @@ async def create_tenant(
     start = int(time.time()) if start is None else start
     async with db.transaction() as session:
         conn = await pg(session)
-        if request_id and (found := await repo.tenant_by_request(conn, org, request_id)):
+
+        async def find(request_id: str) -> Tenant | None:
+            found = await repo.tenant_by_request(conn, org, request_id)
+            if found is None:
+                return None
             return found, await repo.windows(conn, org, [found["tenant_id"]])
-        plan = await _plan_in_effect(conn, org, plan_id, start, "plan_id")
-        values = {
-            "tenant_id": tenant_id,
-            "name": optional_name(name, "tenant.name") or tenant_id,
-            "overage_policy": policy,
-            "currency": plan["currency"],
-            "request_id": request_id,
-        }
-        if not await repo.insert_tenant(conn, org, values, start, plan_id):
-            raise AlreadyExists(f"tenant '{tenant_id}' already exists", reason="TENANT_EXISTS")
-        return await _tenant(conn, org, tenant_id)
+
+        async def insert() -> Tenant:
+            plan = await _plan_in_effect(conn, org, plan_id, start, "plan_id")
+            values = {
+                "tenant_id": tenant_id,
+                "name": optional_name(name, "tenant.name") or tenant_id,
+                "overage_policy": policy,
+                "currency": plan["currency"],
+                "request_id": request_id,
+            }
+            if not await repo.insert_tenant(conn, org, values, start, plan_id):
+                raise AlreadyExists(f"tenant '{tenant_id}' already exists", reason="TENANT_EXISTS")
+            return await _tenant(conn, org, tenant_id)
+
+        once = await create_once(request_id, find, insert)
+        return once.row
 
 
 async def _tenant(conn: asyncpg.Connection, org: str, tenant_id: str) -> Tenant:
@@ -162,16 +172,21 @@ async def add_credit(
         raise InvalidArgument("expire_time", "is already in the past")
     async with db.transaction() as session:
         conn = await pg(session)
-        if request_id and (found := await repo.credit_by_request(conn, org, request_id)):
-            return found
-        tenant, _ = await _tenant(conn, org, tenant_id)
-        if currency != tenant["currency"]:
-            raise InvalidArgument(
-                "amount.currency_code", f"the tenant is billed in {tenant['currency']}"
+
+        async def insert() -> asyncpg.Record:
+            tenant, _ = await _tenant(conn, org, tenant_id)
+            if currency != tenant["currency"]:
+                raise InvalidArgument(
+                    "amount.currency_code", f"the tenant is billed in {tenant['currency']}"
+                )
+            return await repo.insert_credit(
+                conn, org, tenant_id, value, currency, expire, reason, request_id
             )
-        return await repo.insert_credit(
-            conn, org, tenant_id, value, currency, expire, reason, request_id
+
+        once = await create_once(
+            request_id, lambda rid: repo.credit_by_request(conn, org, rid), insert
         )
+        return once.row
 
 
 async def list_credits(
