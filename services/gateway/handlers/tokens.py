@@ -16,6 +16,7 @@ from services.common.errors import (
     PermissionDenied,
     Unauthenticated,
 )
+from services.common.idempotency import create_once
 from services.common.logging import get_logger
 from services.gateway.domain.tokens import (
     TokenRecord,
@@ -65,25 +66,29 @@ async def create_token(
     secret = new_secret()
     async with db.transaction() as session:
         await orgs_repo.ensure_org(session, caller.org_id, caller.org_id)
-        record = await repo.insert_token(
-            session,
-            org_id=caller.org_id,
-            name=name,
-            role=role,
-            prefix=display_prefix(secret),
-            token_hash=hash_secret(secret),
-            request_id=request_id or None,
-            created_by=caller.principal,
-            expires_at=expires_at,
+        once = await create_once(
+            request_id,
+            lambda rid: repo.token_by_request(session, caller.org_id, rid),
+            lambda: repo.insert_token(
+                session,
+                org_id=caller.org_id,
+                name=name,
+                role=role,
+                prefix=display_prefix(secret),
+                token_hash=hash_secret(secret),
+                request_id=request_id or None,
+                created_by=caller.principal,
+                expires_at=expires_at,
+            ),
         )
-    if record is None:
+    if not once.created:
         raise AlreadyExists(
             "a token was already created with this request_id; its secret cannot be shown again",
             reason="TOKEN_REQUEST_REPLAYED",
             field="request_id",
         )
-    log.info("token.created", token_id=record.id, role=role)
-    return record, secret
+    log.info("token.created", token_id=once.row.id, role=role)
+    return once.row, secret
 
 
 async def list_tokens(

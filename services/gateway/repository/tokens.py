@@ -52,6 +52,18 @@ async def insert_token(
     return _record(row) if row else None
 
 
+async def token_by_request(
+    session: AsyncSession, org_id: str, request_id: str
+) -> TokenRecord | None:
+    row = (
+        await session.execute(
+            text(f"SELECT {_COLUMNS} FROM api_tokens WHERE org_id = :o AND request_id = :r"),
+            {"o": org_id, "r": request_id},
+        )
+    ).first()
+    return _record(row) if row else None
+
+
 async def token_by_hash(
     session: AsyncSession, token_hash: bytes
 ) -> tuple[TokenRecord, bytes] | None:
