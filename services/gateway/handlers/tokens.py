@@ -107,10 +107,7 @@ async def list_tokens(
     after = int(key[0]) if key else 0
     async with db.transaction() as session:
         rows = await repo.list_tokens(session, caller.org_id, after, size + 1, include_inactive)
-    more = len(rows) > size
-    rows = rows[:size]
-    next_token = pagination.encode_token([rows[-1].id], signing_key, scope) if more else ""
-    return rows, next_token
+    return pagination.page_of(rows, size, lambda row: [row.id], signing_key, scope)
 
 
 async def revoke_token(db: Database, caller: Caller, token_id: int) -> TokenRecord:
