@@ -7,6 +7,7 @@ from typing import Any
 from costgrid.common.v1 import provider_pb2
 from costgrid.ingest.v1 import service_pb2 as pb
 from google.protobuf import json_format
+from google.protobuf.message import Message
 
 from services.common.errors import InvalidArgument
 from services.common.wire import timestamp_proto as _timestamp
@@ -39,21 +40,18 @@ def _as_dict(message: Any) -> dict[str, Any]:
 
 def settings_of(settings: pb.CloudAccountSettings, provider: str, field: str) -> dict[str, Any]:
     """The provider's settings as a dict; settings of another provider are the caller's error."""
-    which = settings.WhichOneof("provider_settings")
-    expected = SETTINGS_KEY[provider]
-    if which is None:
-        return {}
-    if which != expected:
-        raise InvalidArgument(
-            f"{field}.{which}", f"does not match provider {provider}; set {field}.{expected}"
-        )
-    return _as_dict(getattr(settings, which))
+    return _provider_part(settings, "provider_settings", provider, field)
 
 
 def credentials_of(
     credentials: pb.CloudAccountCredentials, provider: str, field: str
 ) -> dict[str, str]:
-    which = credentials.WhichOneof("provider_credentials")
+    part = _provider_part(credentials, "provider_credentials", provider, field)
+    return {k: str(v) for k, v in part.items()}
+
+
+def _provider_part(message: Message, oneof: str, provider: str, field: str) -> dict[str, Any]:
+    which = message.WhichOneof(oneof)
     expected = SETTINGS_KEY[provider]
     if which is None:
         return {}
@@ -61,7 +59,7 @@ def credentials_of(
         raise InvalidArgument(
             f"{field}.{which}", f"does not match provider {provider}; set {field}.{expected}"
         )
-    return {k: str(v) for k, v in _as_dict(getattr(credentials, which)).items()}
+    return _as_dict(getattr(message, which))
 
 
 def spec_of(account: pb.CloudAccount, field: str = "cloud_account") -> AccountSpec:
