@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import time
 
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from services.common.caller import reset_caller, set_caller, system_caller
 from services.common.db import Database
 from services.common.settings import Settings
 from services.metering.domain.periods import DAY, period_bounds, period_of
@@ -66,10 +69,10 @@ async def seed(settings: Settings) -> None:
     now = int(time.time())
     start = period_bounds(period_of(period_bounds(period_of(now))[0] - 1))[0]  # last month
     db = Database.for_service(settings, "metering")
+    token = set_caller(system_caller(DEMO_ORG, "metering"))
     try:
         plan = await catalog.create_plan(
             db,
-            DEMO_ORG,
             "demo:plan",
             "Managed cluster, standard",
             "default",
@@ -79,9 +82,16 @@ async def seed(settings: Settings) -> None:
         )
         for tenant_id, name, policy, _, _ in TENANTS:
             await tenants.create_tenant(
-                db, DEMO_ORG, f"demo:{tenant_id}", tenant_id, name, policy, plan["id"], start
+                db,
+                f"demo:{tenant_id}",
+                tenant_id,
+                name,
+                policy,
+                plan["id"],
+                Timestamp(seconds=start),
             )
         events = Events.of_rows(usage(start, now - now % HOUR))
         await record_usage(db, SeenIds(), {DEMO_ORG: events}, now)
     finally:
+        reset_caller(token)
         await db.dispose()

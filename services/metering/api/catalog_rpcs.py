@@ -7,8 +7,7 @@ from typing import Any
 
 from costgrid.metering.v1 import service_pb2 as pb
 
-from services.common.caller import current_caller, require_role
-from services.common.dates import timestamp_moment
+from services.common.caller import current_caller
 from services.common.db import Database
 from services.common.pagination import decode_token, encode_token, page_size
 from services.common.servicer import Ctx
@@ -29,11 +28,9 @@ class CatalogRpcs:
     async def CreatePriceBook(
         self, request: pb.CreatePriceBookRequest, context: Ctx
     ) -> pb.CreatePriceBookResponse:
-        caller = require_role("admin")
         book = request.price_book
         row = await catalog.create_price_book(
             self.db,
-            caller.org_id,
             request.request_id,
             book.name,
             book.effective_from,
@@ -61,7 +58,6 @@ class CatalogRpcs:
     async def CreatePlan(
         self, request: pb.CreatePlanRequest, context: Ctx
     ) -> pb.CreatePlanResponse:
-        caller = require_role("admin")
         plan = request.plan
         fee = (
             (plan.base_fee.amount, plan.base_fee.currency_code)
@@ -70,7 +66,6 @@ class CatalogRpcs:
         )
         row = await catalog.create_plan(
             self.db,
-            caller.org_id,
             request.request_id,
             plan.name,
             plan.price_book_name,
@@ -94,17 +89,14 @@ class CatalogRpcs:
     async def CreateTenant(
         self, request: pb.CreateTenantRequest, context: Ctx
     ) -> pb.CreateTenantResponse:
-        caller = require_role("admin")
-        start = _seconds(request, "start_time")
         row, windows = await tenants.create_tenant(
             self.db,
-            caller.org_id,
             request.request_id,
             request.tenant.id,
             request.tenant.name,
             request.tenant.overage_policy,
             request.plan_id,
-            start,
+            convert.optional_time(request, "start_time"),
         )
         return pb.CreateTenantResponse(tenant=convert.tenant(row, windows, int(time.time())))
 
@@ -127,27 +119,21 @@ class CatalogRpcs:
     async def ChangeSubscription(
         self, request: pb.ChangeSubscriptionRequest, context: Ctx
     ) -> pb.ChangeSubscriptionResponse:
-        caller = require_role("admin")
-        at = _seconds(request, "effective_time")
         row, windows = await tenants.change_subscription(
-            self.db, caller.org_id, request.tenant_id, request.plan_id, at
+            self.db,
+            request.tenant_id,
+            request.plan_id,
+            convert.optional_time(request, "effective_time"),
         )
         return pb.ChangeSubscriptionResponse(tenant=convert.tenant(row, windows, int(time.time())))
 
     async def AddCredit(self, request: pb.AddCreditRequest, context: Ctx) -> pb.AddCreditResponse:
-        caller = require_role("admin")
-        expire = (
-            timestamp_moment(request.expire_time, "expire_time")
-            if request.HasField("expire_time")
-            else None
-        )
         row = await tenants.add_credit(
             self.db,
-            caller.org_id,
             request.request_id,
             request.tenant_id,
             (request.amount.amount, request.amount.currency_code),
-            expire,
+            convert.optional_time(request, "expire_time"),
             request.reason,
         )
         return pb.AddCreditResponse(credit=convert.credit(row))
@@ -163,10 +149,3 @@ class CatalogRpcs:
         return pb.ListCreditsResponse(
             credits=[convert.credit(r) for r in rows], next_page_token=token
         )
-
-
-def _seconds(request: Any, field: str) -> int | None:
-    """An optional Timestamp field as whole epoch seconds, within the supported dates."""
-    if not request.HasField(field):
-        return None
-    return int(timestamp_moment(getattr(request, field), field).timestamp())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal, localcontext
+from typing import Any
 
 import asyncpg
 from costgrid.common.v1 import money_pb2
@@ -31,6 +32,11 @@ def ts(value: datetime | int) -> Timestamp:
 
 def date_text(day_start: int) -> str:
     return datetime.fromtimestamp(day_start, UTC).date().isoformat()
+
+
+def optional_time(request: Any, field: str) -> Timestamp | None:
+    """A request's Timestamp field, None when unset; its handler checks the dates."""
+    return getattr(request, field) if request.HasField(field) else None
 
 
 def money(amount: Decimal, currency: str) -> money_pb2.Money:
@@ -79,6 +85,14 @@ def add_columns(events: Events, columns: pb.UsageColumns) -> bool:
     events.quantities += quantities
     events.times += times
     return True
+
+
+def usage_events(request: pb.RecordUsageRequest) -> Events | None:
+    """The request's event messages, then its columns; None when the columns differ in length."""
+    events = Events.of_rows(map(event_fields, request.events))
+    if request.HasField("columns") and not add_columns(events, request.columns):
+        return None
+    return events
 
 
 def price_book(row: asyncpg.Record) -> pb.PriceBook:

@@ -8,22 +8,18 @@ import grpc
 from costgrid.metering.v1 import service_pb2 as pb
 from costgrid.metering.v1 import service_pb2_grpc as grpc_metering
 
-from services.common.caller import current_caller, require_role
+from services.common.caller import current_caller
 from services.common.db import Database
-from services.common.errors import InvalidArgument
 from services.common.pagination import page_size
 from services.common.server import service_name
 from services.common.servicer import Ctx
 from services.metering.api import convert
 from services.metering.api.catalog_rpcs import CatalogRpcs
 from services.metering.deps import Deps
-from services.metering.domain.periods import period_bounds
-from services.metering.domain.usage import Events
 from services.metering.handlers import billing, closing
 from services.metering.handlers.seen_ids import SeenIds
-from services.metering.handlers.usage import record_usage
+from services.metering.handlers.usage import record_for_caller
 
-MAX_EVENTS_PER_CALL = 10_000
 OUTCOMES = {
     "ACCEPTED": pb.USAGE_EVENT_OUTCOME_ACCEPTED,
     "DUPLICATE": pb.USAGE_EVENT_OUTCOME_DUPLICATE,
@@ -40,13 +36,12 @@ class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
     async def RecordUsage(
         self, request: pb.RecordUsageRequest, context: Ctx
     ) -> pb.RecordUsageResponse:
-        caller = require_role("member")
-        if len(request.events) + len(request.columns.ids) > MAX_EVENTS_PER_CALL:
-            raise InvalidArgument("events", f"at most {MAX_EVENTS_PER_CALL} events per call")
-        events = Events.of_rows(map(convert.event_fields, request.events))
-        if request.HasField("columns") and not convert.add_columns(events, request.columns):
-            raise InvalidArgument("columns", "every column needs one entry per event")
-        outcomes = (await record_usage(self.db, self.seen, {caller.org_id: events}))[caller.org_id]
+        events, outcomes = await record_for_caller(
+            self.db,
+            self.seen,
+            len(request.events) + len(request.columns.ids),
+            lambda: convert.usage_events(request),
+        )
         return pb.RecordUsageResponse(
             results=[
                 pb.UsageEventResult(
@@ -99,11 +94,7 @@ class MeteringApi(CatalogRpcs, grpc_metering.MeteringServiceServicer):
     async def ClosePeriod(
         self, request: pb.ClosePeriodRequest, context: Ctx
     ) -> pb.ClosePeriodResponse:
-        caller = require_role("admin")
-        period_bounds(request.period)
-        row, already = await closing.close_period(
-            self.db, caller.org_id, request.tenant_id, request.period
-        )
+        row, already = await closing.close_for_caller(self.db, request.tenant_id, request.period)
         return pb.ClosePeriodResponse(statement=convert.statement(row), already_closed=already)
 
     async def ListStatements(

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import asyncpg
 
+from services.common.caller import require_role
 from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound
@@ -40,13 +41,13 @@ def parse_rates(rates: list[tuple[str, str, str]]) -> list[dict[str, str]]:
 
 async def create_price_book(
     db: Database,
-    org: str,
     request_id: str,
     name: str,
     effective_from: str,
     currency: str,
     rates: list[tuple[str, str, str]],
 ) -> asyncpg.Record:
+    org = require_role("admin").org_id
     check_name(name, "price_book.name")
     starts = parse_date(effective_from, "price_book.effective_from")
     code = parse_currency(currency, "price_book.currency_code")
@@ -79,7 +80,6 @@ async def list_price_books(
 
 async def create_plan(
     db: Database,
-    org: str,
     request_id: str,
     name: str,
     book: str,
@@ -87,6 +87,7 @@ async def create_plan(
     logs_allowance: int,
     base_fee: tuple[str, str] | None,
 ) -> asyncpg.Record:
+    org = require_role("admin").org_id
     check_name(name, "plan.name")
     for field, value in (
         ("plan.metrics_series_allowance", metrics_allowance),

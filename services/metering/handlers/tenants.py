@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime
 from decimal import Decimal
 
 import asyncpg
+from google.protobuf.timestamp_pb2 import Timestamp
 
+from services.common.caller import require_role
+from services.common.dates import timestamp_moment
 from services.common.db import Database
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from services.common.idempotency import create_once
@@ -40,16 +42,22 @@ async def _plan_in_effect(
     return plan
 
 
+def _seconds(stamp: Timestamp | None, field: str) -> int | None:
+    """An optional request time as whole epoch seconds, within the supported dates."""
+    return None if stamp is None else int(timestamp_moment(stamp, field).timestamp())
+
+
 async def create_tenant(
     db: Database,
-    org: str,
     request_id: str,
     tenant_id: str,
     name: str,
     policy: int,
     plan_id: int,
-    start: int | None,
+    start_time: Timestamp | None,
 ) -> Tenant:
+    org = require_role("admin").org_id
+    start = _seconds(start_time, "start_time")
     if not TENANT_ID.match(tenant_id):
         raise InvalidArgument("tenant.id", "use 1-63 lowercase letters, digits, '.', '_' or '-'")
     if policy not in (1, 2):
@@ -102,8 +110,10 @@ async def list_tenants(db: Database, org: str, after: str, limit: int) -> list[T
 
 
 async def change_subscription(
-    db: Database, org: str, tenant_id: str, plan_id: int, at: int | None
+    db: Database, tenant_id: str, plan_id: int, effective_time: Timestamp | None
 ) -> Tenant:
+    org = require_role("admin").org_id
+    at = _seconds(effective_time, "effective_time")
     at = int(time.time()) if at is None else at
     async with db.transaction() as session:
         conn = await pg(session)
@@ -157,13 +167,14 @@ async def _split_segments(
 
 async def add_credit(
     db: Database,
-    org: str,
     request_id: str,
     tenant_id: str,
     amount: tuple[str, str],
-    expire: datetime | None,
+    expire_time: Timestamp | None,
     reason: str,
 ) -> asyncpg.Record:
+    org = require_role("admin").org_id
+    expire = None if expire_time is None else timestamp_moment(expire_time, "expire_time")
     value = parse_decimal(amount[0], "amount.amount")
     if value <= 0:
         raise InvalidArgument("amount.amount", "must be positive")

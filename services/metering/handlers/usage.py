@@ -9,14 +9,16 @@ plan changes and closings of one tenant serialize.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.common.caller import require_role
 from services.common.db import Database
+from services.common.errors import InvalidArgument
 from services.metering.domain.allocations import Change, apply_late, close_tail, is_in_order
 from services.metering.domain.digests import Digests
 from services.metering.domain.periods import period_bounds
@@ -36,6 +38,7 @@ from services.metering.repository import ledger, lock_usage, pg
 from services.metering.repository import usage as repo
 
 ACCEPTED, DUPLICATE, REJECTED = "ACCEPTED", "DUPLICATE", "REJECTED"
+MAX_EVENTS_PER_CALL = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,24 @@ async def presort(
             ready.folded = fold_batch(ready.accepted, known, ready.terms)
             sorted_[org] = ready
     return sorted_
+
+
+async def record_for_caller(
+    db: Database, seen: SeenIds, size: int, read: Callable[[], Events | None]
+) -> tuple[Events, list[Outcome]]:
+    """RecordUsage: a member's events (`size` of them), in the caller's organization.
+
+    The role comes before anything about the request, then its size; only then is it read
+    (`read` converts it, None when its columns differ in length), so a refused call costs
+    no conversion. The workers act for every organization through `record_usage`.
+    """
+    org = require_role("member").org_id
+    if size > MAX_EVENTS_PER_CALL:
+        raise InvalidArgument("events", f"at most {MAX_EVENTS_PER_CALL} events per call")
+    events = read()
+    if events is None:
+        raise InvalidArgument("columns", "every column needs one entry per event")
+    return events, (await record_usage(db, seen, {org: events}))[org]
 
 
 async def record_usage(
