@@ -29,7 +29,9 @@ SETTINGS_CLASSES = (
 )
 
 # Read by the tools and the test support rather than by a settings class.
-TOOL_VARIABLES = frozenset({"COSTGRID_STATE_DIR", "COSTGRID_TEST_RUN_ID"})
+TOOL_VARIABLES = frozenset(
+    {"COSTGRID_STATE_DIR", "COSTGRID_TEST_RUN_ID", "COSTGRID_URL", "COSTGRID_TOKEN"}
+)
 
 
 def settings_classes() -> list[type[BaseSettings]]:
