@@ -15,7 +15,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $(STAMP)
 
-setup: $(STAMP)  ## virtualenv and pinned dependencies
+setup: $(STAMP) $(VENV)/bin/costgrid  ## virtualenv, pinned dependencies and the `costgrid` command
+
+# The command line as a plain launcher: no package install, so it runs this checkout's code.
+$(VENV)/bin/costgrid: $(STAMP)
+	printf '#!/bin/sh\nPYTHONPATH="%s:%s/gen" exec "%s" -m costgrid "$$@"\n' "$(CURDIR)" "$(CURDIR)" "$(CURDIR)/$(PY)" > $@
+	chmod +x $@
 
 proto: $(STAMP)  ## regenerate gen/ from protos/
 	$(PY) tools/gen_protos.py
@@ -42,9 +47,9 @@ bench: $(STAMP)  ## one table: each figure beside its baseline measured in the s
 	$(PY) -m bench --size $(or $(BENCH_SIZE),default)
 
 lint: $(STAMP)
-	$(PY) -m ruff check services tools tests bench demo
-	$(PY) -m ruff format --check services tools tests bench demo
-	$(PY) -m mypy services tools demo
+	$(PY) -m ruff check services tools tests bench demo costgrid
+	$(PY) -m ruff format --check services tools tests bench demo costgrid
+	$(PY) -m mypy services tools demo costgrid
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
