@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
+from typer import _click
 from typer.core import TyperGroup
 
 from costgrid.client import CliError
@@ -41,9 +41,10 @@ Example: costgrid costs overview --output json
 
 
 class CostgridGroup(TyperGroup):
-    """Every command runs inside this group, so its failures all end here."""
+    """Every command runs inside this group, so its failures all end here. (typer vendors
+    click as typer._click: its Context is the one the group is typed against.)"""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: _click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CliError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -33,7 +33,7 @@ def push(
     """
     events = read_events(file)
     api = client()
-    results = []
+    results: list[dict[str, Any]] = []
     for start in range(0, len(events), batch_size):
         answer = api.call(
             "POST", "/metering/usage", body={"events": events[start : start + batch_size]}

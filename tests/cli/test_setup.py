@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import stat
@@ -75,7 +76,7 @@ async def test_every_command_has_help_with_an_example(cli: Cli) -> None:
         assert "Example: costgrid " + command[0] in done.stdout, command
 
 
-def test_python_m_costgrid_runs_the_cli(stack: Stack, tmp_path: Path) -> None:
+async def test_python_m_costgrid_runs_the_cli(stack: Stack, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("COSTGRID_")}
     env.update(
         PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'gen'}",
@@ -83,7 +84,9 @@ def test_python_m_costgrid_runs_the_cli(stack: Stack, tmp_path: Path) -> None:
         COSTGRID_URL=stack.base_url,
         COSTGRID_TOKEN=stack.tokens["default:viewer"],
     )
-    done = subprocess.run(
+    # In a thread: the stack answering it runs on this test's event loop.
+    done = await asyncio.to_thread(
+        subprocess.run,
         [sys.executable, "-m", "costgrid", "tokens", "list", "-o", "json"],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
