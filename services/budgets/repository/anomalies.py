@@ -54,14 +54,30 @@ def _row(r: Row[Any]) -> AnomalyRow:
         r.expected_low, r.expected_high, r.actual, r.impact, r.impact_percent, Severity(r.severity)
     )
     causes = [
-        RootCause(Dimension(c["d"]), c["k"], c["l"], Decimal(c["i"]), Decimal(c["p"]),
-                  Decimal(c["a"]) if "a" in c else None)
+        RootCause(
+            Dimension(c["d"]),
+            c["k"],
+            c["l"],
+            Decimal(c["i"]),
+            Decimal(c["p"]),
+            Decimal(c["a"]) if "a" in c else None,
+        )
         for c in r.root_causes
-    ]  # fmt: skip
+    ]
     return AnomalyRow(
-        r.id, key, r.name, r.provider, judgement, causes, r.status, r.detect_time,
-        r.update_time, r.dismiss_reason, r.dismissed_by, r.dismiss_time,
-    )  # fmt: skip
+        r.id,
+        key,
+        r.name,
+        r.provider,
+        judgement,
+        causes,
+        r.status,
+        r.detect_time,
+        r.update_time,
+        r.dismiss_reason,
+        r.dismissed_by,
+        r.dismiss_time,
+    )
 
 
 def _causes_json(causes: list[RootCause]) -> str:

@@ -102,9 +102,13 @@ class SyncApi(grpc_ingest.SyncServiceServicer):
             raise InvalidArgument("header", "the first message must be the upload's header")
         h = first.header
         header = uploads.UploadHeader(
-            h.account_id, h.content_type, h.content_encoding, h.declared_size, h.sha256,
+            h.account_id,
+            h.content_type,
+            h.content_encoding,
+            h.declared_size,
+            h.sha256,
             h.request_id,
-        )  # fmt: skip
+        )
         try:
             done = await uploads.upload(self._deps, header, _chunks(request_iterator))
         except DomainError:

@@ -60,11 +60,17 @@ def batch_partials(table: pa.Table, account_provider: str) -> tuple[list[RollupR
     billed_cost, tags and provisional."""
     daily = table.group_by(ROLLUP_KEYS).aggregate([("billed_cost", "sum"), ("provisional", "any")])
     rollups: list[RollupRow] = [
-        (r["charge_day"], provider_type(account_provider, r["provider_name"]), r["service_name"],
-         r["region_id"], r["billing_currency"], r["billed_cost_sum"] or Decimal(0),
-         bool(r["provisional_any"]))
+        (
+            r["charge_day"],
+            provider_type(account_provider, r["provider_name"]),
+            r["service_name"],
+            r["region_id"],
+            r["billing_currency"],
+            r["billed_cost_sum"] or Decimal(0),
+            bool(r["provisional_any"]),
+        )
         for r in daily.to_pylist()
-    ]  # fmt: skip
+    ]
     tagged = table.filter(table.column("tags").is_valid())
     by_tags = tagged.group_by(["charge_day", "tags", "billing_currency"]).aggregate(
         [("billed_cost", "sum")]

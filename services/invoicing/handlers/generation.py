@@ -92,10 +92,14 @@ async def generate_historical(deps: Deps) -> Report:
         if first.first_day is None:
             report.skipped.append(
                 Outcome(
-                    account.id, account.name, 0, 0, skip_reason=SkipReason.NO_COST,
+                    account.id,
+                    account.name,
+                    0,
+                    0,
+                    skip_reason=SkipReason.NO_COST,
                     detail="no cost data at all",
                 )
-            )  # fmt: skip
+            )
             continue
         months = months_since(first.first_day, today, limit)
         if (first.first_day.year, first.first_day.month) < months[0]:
