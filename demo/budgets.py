@@ -23,7 +23,7 @@ PROVIDER_AWS = 1  # costgrid.common.v1.Provider
 BUDGETS = {
     "demo:monthly-cloud": BudgetSpec(
         "Monthly cloud spend",
-        Decimal("300000"),
+        Decimal("30000"),
         "USD",
         PeriodKind.MONTHLY,
         Decimal("80"),
@@ -32,7 +32,7 @@ BUDGETS = {
     ),
     "demo:aws-monthly": BudgetSpec(
         "AWS, all accounts",
-        Decimal("200000"),
+        Decimal("20000"),
         "USD",
         PeriodKind.MONTHLY,
         Decimal("90"),
@@ -41,7 +41,7 @@ BUDGETS = {
     ),
     "demo:quarterly-cloud": BudgetSpec(
         "Quarterly cloud spend",
-        Decimal("900000"),
+        Decimal("80000"),
         "USD",
         PeriodKind.QUARTERLY,
         Decimal("80"),
