@@ -227,12 +227,17 @@ async def serve(definition: ServiceDefinition[D], settings: Settings) -> None:
     log.info("service.stopped")
 
 
-def main(definition: ServiceDefinition[D]) -> None:
+def main(
+    definition: ServiceDefinition[D],
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
+) -> None:
+    """`loop_factory`: an event loop other than asyncio's own (the gateway runs on uvloop)."""
     from services.common.known_settings import refuse_unknown_variables
     from services.common.settings import load_settings
 
     refuse_unknown_variables()
-    asyncio.run(serve(definition, load_settings()))
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        runner.run(serve(definition, load_settings()))
 
 
 def service_name(proto_module: Any, service: str) -> str:

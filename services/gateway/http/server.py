@@ -47,6 +47,8 @@ class HttpServer:
             # uvicorn annotates int but hands it to asyncio.wait_for, which takes a float.
             timeout_graceful_shutdown=self.grace_seconds,  # type: ignore[arg-type]
             server_header=False,
+            # httptools parses in C; h11 (pure Python) cost about a fifth of the gateway's CPU.
+            http="httptools",
         )
         config.load()
         server = self._server = uvicorn.Server(config)
