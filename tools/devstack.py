@@ -263,12 +263,18 @@ def _stop_postgres(state_dir: Path) -> None:
     if not (data / "PG_VERSION").exists():
         return
     bindir = _choose_bindir(data)
-    if _pg_running_port(bindir, data, log) is None:
+    port = _pg_running_port(bindir, data, log)
+    if port is None:
         return
     if _pg_cmd(
         bindir, ["pg_ctl", "stop", "-D", str(data), "-m", "fast", "-w", "-t", "180"], data, log
     ):
         raise DevstackError(f"PostgreSQL in {data} did not stop\n{_log_tail(log)}")
+    # pg_ctl returns once the pid file is gone; on a loaded machine the port can answer a
+    # moment longer, and a start right after must not find it taken.
+    deadline = time.monotonic() + 30
+    while tcp_open(HOST, port) and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
 # --- NATS -----------------------------------------------------------------------------------
