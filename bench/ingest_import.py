@@ -89,7 +89,7 @@ async def write_output_rows(source: Path, target: Path) -> set[object]:
     from services.ingest.sync.chunks import Owner
     from services.ingest.sync.runner import focus_producer
 
-    config = account_config("FOCUS_FILE", {"path": str(source)}, {}, None)
+    config = account_config("FOCUS_FILE", {"path": source.name}, {}, None, source.parent)
     months: set[object] = set()
     with target.open("wb") as handle:
         for chunk in focus_producer(config, Owner(ORG, 1, "FOCUS_FILE"))():
