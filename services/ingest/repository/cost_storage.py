@@ -239,7 +239,7 @@ async def replace_days(
     first: date | None = None
     last: date | None = None
     async for chunk in chunks:
-        new_days = {row[0] for row in chunk.rollups} - seen
+        new_days = chunk.days - seen
         if new_days:
             await _delete_days(conn, owner, sorted(new_days))
             seen |= new_days

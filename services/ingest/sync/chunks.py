@@ -21,7 +21,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
-from services.ingest.sync.rollups import ItemPartials, RollupRow, TagRow, batch_partials
+from services.ingest.sync.copy_text import distinct_text
+from services.ingest.sync.partials import PartialSums
+from services.ingest.sync.rollups import ItemPartials, RollupRow, TagRow
 
 COPY_COLUMNS = (
     "org_id",
@@ -77,7 +79,10 @@ class Chunk:
     first_day: date | None
     last_day: date | None
     months: frozenset[date]  # first day of each month the rows fall in
-    rollups: list[RollupRow] = field(default_factory=list)  # partial sums of these rows
+    days: frozenset[date]  # the days the rows fall in
+    # Partial sums of these rows, or (FOCUS batches) of every row since the last chunk that
+    # carried some; summed over all chunks they are the rollups of all rows.
+    rollups: list[RollupRow] = field(default_factory=list)
     tags: list[TagRow] = field(default_factory=list)
 
 
@@ -112,7 +117,7 @@ def item_chunks(
 def _chunk(data: bytes, rows: int, days: set[date], partials: ItemPartials) -> Chunk:
     rollups, tags = partials.take()
     months = frozenset(d.replace(day=1) for d in days)
-    return Chunk(data, rows, min(days), max(days), months, rollups, tags)
+    return Chunk(data, rows, min(days), max(days), months, frozenset(days), rollups, tags)
 
 
 def _row(item: CostLineItem, owner: Owner) -> tuple[object, ...]:
@@ -143,17 +148,21 @@ def _row(item: CostLineItem, owner: Owner) -> tuple[object, ...]:
 _CSV_OPTIONS = pa_csv.WriteOptions(include_header=False, batch_size=8192)
 # Empty rather than null, as the NOT NULL columns store them; the rollups group by them.
 _BLANK_TEXT = ("billing_currency", "service_name", "region_id")
+_TIMESTAMPS = ("charge_period_start", "charge_period_end")
 
 
 def batch_chunks(batches: Iterator[pa.RecordBatch], owner: Owner) -> Iterator[Chunk]:
-    """FOCUS_SCHEMA batches -> chunks, vectorized: Arrow writes the CSV and sums the rollups."""
+    """FOCUS_SCHEMA batches -> chunks, vectorized: Arrow writes the CSV and sums the rollups.
+
+    Partial rollups ride on the chunk where they outgrow their limit, and on a last chunk
+    without rows at the end."""
+    partials = PartialSums(owner.provider)
     for batch in batches:
         n = batch.num_rows
         if n == 0:
             continue
         day = batch.column("charge_day")
         span = pc.min_max(day)
-        months = pc.unique(pc.floor_temporal(day, unit="month")).to_pylist()
         columns = {
             "org_id": pa.repeat(pa.scalar(owner.org_id), n),
             "account_id": pa.repeat(pa.scalar(owner.account_id, pa.int64()), n),
@@ -165,15 +174,22 @@ def batch_chunks(batches: Iterator[pa.RecordBatch], owner: Owner) -> Iterator[Ch
         for name in _BLANK_TEXT:
             columns[name] = pc.fill_null(columns[name], "")
         table = pa.table(columns)
-        rollups, tags = batch_partials(table, owner.provider)
+        partials.add(table)
+        rollups, tags = partials.take() if partials.full else ([], [])
+        for name in _TIMESTAMPS:
+            columns[name] = distinct_text(columns[name])
         sink = pa.BufferOutputStream()  # Arrow's memory pool, handed to COPY without a copy
-        pa_csv.write_csv(table, sink, _CSV_OPTIONS)
+        pa_csv.write_csv(pa.table(columns), sink, _CSV_OPTIONS)
+        days = frozenset(pc.unique(day).to_pylist())
         yield Chunk(
             sink.getvalue(),
             n,
             span["min"].as_py(),
             span["max"].as_py(),
-            frozenset(months),
+            frozenset(d.replace(day=1) for d in days),
+            days,
             rollups,
             tags,
         )
+    if not partials.empty:
+        yield Chunk(b"", 0, None, None, frozenset(), frozenset(), *partials.take())
