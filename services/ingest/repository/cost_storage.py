@@ -22,7 +22,8 @@ import asyncpg
 
 from services.common.locks import lock_key, xact_lock
 from services.ingest.domain.cost_items import DateWindow
-from services.ingest.sync.chunks import COPY_COLUMNS, NOT_NULL_TEXT, Chunk, Owner
+from services.ingest.repository.line_item_copy import LineItemCopy
+from services.ingest.sync.chunks import Chunk, Owner
 from services.ingest.sync.rollups import partials_csv
 
 PARENT = "cost_line_items"
@@ -89,11 +90,13 @@ async def replace_window(
     first: date | None = None
     last: date | None = None
     known: set[date] = set()
-    async for chunk in chunks:
-        if chunk.months - known:
-            await ensure_partitions(conn, chunk.months - known)
-            known |= chunk.months
-        first, last = await _copy(conn, chunk, result, first, last)
+    async with LineItemCopy(conn, PARENT) as copy:
+        async for chunk in chunks:
+            if chunk.months - known:
+                await copy.pause()
+                await ensure_partitions(conn, chunk.months - known)
+                known |= chunk.months
+            first, last = await _copy(conn, copy, chunk, result, first, last)
     result.window = window or _union(old, first, last)
     await _delete(conn, owner, window, _ROLLUPS)
     if result.window is not None:
@@ -114,21 +117,19 @@ async def _stored_span(conn: asyncpg.Connection, owner: Owner) -> DateWindow | N
 
 async def _copy(
     conn: asyncpg.Connection,
+    copy: LineItemCopy,
     chunk: Chunk,
     result: StoreResult,
     first: date | None,
     last: date | None,
 ) -> tuple[date | None, date | None]:
-    """Copies a chunk's line items and rollup partials; the days copied so far, widened to
-    the chunk's."""
-    await conn.copy_to_table(
-        PARENT,
-        source=memoryview(chunk.data),  # bytes would be taken for a file path
-        columns=COPY_COLUMNS,
-        format="csv",
-        force_not_null=NOT_NULL_TEXT,
-    )
-    await _copy_partials(conn, chunk)
+    """Feeds a chunk's line items to the open COPY and copies its rollup partials, if it
+    carries any (the COPY paused for them); the days copied so far, widened to the chunk's."""
+    if chunk.rows:
+        await copy.write(memoryview(chunk.data))
+    if chunk.rollups or chunk.tags:
+        await copy.pause()
+        await _copy_partials(conn, chunk)
     result.rows += chunk.rows
     if chunk.first_day is None or chunk.last_day is None:
         return first, last
@@ -238,13 +239,18 @@ async def replace_days(
     seen: set[date] = set()
     first: date | None = None
     last: date | None = None
-    async for chunk in chunks:
-        new_days = chunk.days - seen
-        if new_days:
-            await _delete_days(conn, owner, sorted(new_days))
-            seen |= new_days
-        await ensure_partitions(conn, chunk.months)
-        first, last = await _copy(conn, chunk, result, first, last)
+    known: set[date] = set()
+    async with LineItemCopy(conn, PARENT) as copy:
+        async for chunk in chunks:
+            if chunk.days - seen:
+                await copy.pause()
+                await _delete_days(conn, owner, sorted(chunk.days - seen))
+                seen |= chunk.days
+            if chunk.months - known:
+                await copy.pause()
+                await ensure_partitions(conn, chunk.months - known)
+                known |= chunk.months
+            first, last = await _copy(conn, copy, chunk, result, first, last)
     if first is not None and last is not None:
         result.window = DateWindow(first, last)
         await _rollup(conn, owner)
