@@ -13,6 +13,8 @@
    `costs.updated` into the outbox - exactly what a FOCUS_FILE sync does.
 4. For reference, the old baseline: COPY of the 44-column source file into an unindexed table
    with the export's own columns (numeric amounts, timestamps, jsonb tags).
+Also reported: the cores ours kept busy, in the importer and in its PostgreSQL backends (CPU
+seconds from /proc over the import's seconds; the server is on this machine).
 Then checks ours and the source hold the same total BilledCost. Targets: >= 0.85 of the fair
 limit; the importer's peak RSS under 300 MB. Uses its own database, dropped at the end.
 """
@@ -38,8 +40,8 @@ import asyncpg
 
 from bench import _ingest_focus_file as focus_file
 from bench import _table as table
-from bench._processes import rss_mb
-from services.common.db import Database, service_url
+from bench._processes import cpu_seconds, rss_mb
+from services.common.db import Database, raw_connection, service_url
 from services.common.server import prepare_database
 from services.common.settings import Settings
 from tests.support.infra import drop_run_database, infrastructure_urls, run_settings
@@ -146,12 +148,32 @@ async def child_import(path: Path) -> dict[str, float]:
         # The export's directory stands in for the organization's drop folder.
         config = account_config(account.provider, account.settings, {}, None, path.parent)
         produce = sync_runner.focus_producer(config, sync_runner.owner_of(account))
+        backends = await backend_cpu(db)
+        ours = cpu_seconds(os.getpid())
         started = time.perf_counter()
         result = await sync_runner.store(db, account, None, produce)
         seconds = time.perf_counter() - started
+        ours = cpu_seconds(os.getpid()) - ours
+        server = sum(cpu - backends.get(pid, 0.0) for pid, cpu in (await backend_cpu(db)).items())
     finally:
         await db.dispose()
-    return {"rows": result.rows, "seconds": seconds, "peak_rss_mb": rss_mb()}
+    return {
+        "rows": result.rows,
+        "seconds": seconds,
+        "peak_rss_mb": rss_mb(),
+        "importer_cores": ours / seconds,
+        "postgres_cores": server / seconds,
+    }
+
+
+async def backend_cpu(db: Database) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend of the run's database (ours alone)."""
+    async with db.transaction() as session:
+        conn = await raw_connection(session)
+        pids = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        )
+    return {row["pid"]: cpu_seconds(row["pid"]) for row in pids}
 
 
 def run_child(path: Path) -> dict[str, float]:
@@ -225,6 +247,18 @@ async def bench(rows: int, keep_file: bool, directory: str | None) -> list[table
             our_rate,
             "rows/s",
             raw_rows / raw_seconds,
+        ),
+        table.Row(
+            "ingest_import: cores busy during it, importer process",
+            label,
+            ours["importer_cores"],
+            "cores",
+        ),
+        table.Row(
+            "ingest_import: cores busy during it, its PostgreSQL backend",
+            label,
+            ours["postgres_cores"],
+            "cores",
         ),
         table.Row(
             "ingest_import: importer peak RSS",
