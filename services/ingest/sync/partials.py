@@ -23,9 +23,12 @@ GATHER_ROWS = 65_536
 
 
 class PartialSums:
-    def __init__(self, account_provider: str, limit: int = LIMIT_ROWS) -> None:
+    def __init__(
+        self, account_provider: str, limit: int = LIMIT_ROWS, gather: int = GATHER_ROWS
+    ) -> None:
         self._account_provider = account_provider
         self._limit = limit
+        self._gather = gather
         self._grouped: pa.Table | None = None
         self._gathered: list[pa.Table] = []
         self._gathered_rows = 0
@@ -34,7 +37,7 @@ class PartialSums:
         """`table` as batch_partials takes it (its other columns are ignored)."""
         self._gathered.append(table.select(COLUMNS))
         self._gathered_rows += table.num_rows
-        if self._gathered_rows >= max(GATHER_ROWS, self._grouped_rows):
+        if self._gathered_rows >= max(self._gather, self._grouped_rows):
             self._group()
 
     @property
