@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from services.ingest.domain.cost_items import CostLineItem, DateWindow
-from services.ingest.sync.copy_text import distinct_text
+from services.ingest.sync.copy_text import TimestampTexts
 from services.ingest.sync.partials import PartialSums
 from services.ingest.sync.rollups import ItemPartials, RollupRow, TagRow
 
@@ -157,6 +157,7 @@ def batch_chunks(batches: Iterator[pa.RecordBatch], owner: Owner) -> Iterator[Ch
     Partial rollups ride on the chunk where they outgrow their limit, and on a last chunk
     without rows at the end."""
     partials = PartialSums(owner.provider)
+    timestamps = TimestampTexts()
     for batch in batches:
         n = batch.num_rows
         if n == 0:
@@ -177,7 +178,7 @@ def batch_chunks(batches: Iterator[pa.RecordBatch], owner: Owner) -> Iterator[Ch
         partials.add(table)
         rollups, tags = partials.take() if partials.full else ([], [])
         for name in _TIMESTAMPS:
-            columns[name] = distinct_text(columns[name])
+            columns[name] = timestamps.of(columns[name])
         sink = pa.BufferOutputStream()  # Arrow's memory pool, handed to COPY without a copy
         pa_csv.write_csv(pa.table(columns), sink, _CSV_OPTIONS)
         days = frozenset(pc.unique(day).to_pylist())

@@ -1,4 +1,5 @@
-"""Values formatted once per distinct value read exactly as Arrow's own cast writes them."""
+"""Timestamps formatted once per distinct value read exactly as Arrow's own cast writes them,
+batch after batch, also once the kept texts start over."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.ingest.connectors.focus_columns import TIMESTAMP_TYPE
-from services.ingest.sync.copy_text import distinct_text
+from services.ingest.sync.copy_text import TimestampTexts
 
 BASE = datetime(2024, 9, 1, tzinfo=UTC)
 EDGES = [
@@ -27,7 +28,9 @@ moments = st.lists(
 
 
 @settings(max_examples=50, deadline=None)
-@given(moments)
-def test_timestamps_formatted_once_each_read_as_the_cast(values) -> None:
-    arr = pa.array(values, TIMESTAMP_TYPE)
-    assert distinct_text(arr).to_pylist() == arr.cast(pa.string()).to_pylist()
+@given(st.lists(moments, max_size=4), st.integers(1, 60))
+def test_timestamps_formatted_once_each_read_as_the_cast(batches, limit) -> None:
+    texts = TimestampTexts(limit=limit)
+    for values in batches:
+        arr = pa.array(values, TIMESTAMP_TYPE)
+        assert texts.of(arr).to_pylist() == arr.cast(pa.string()).to_pylist()
