@@ -1,8 +1,9 @@
 """Cost storage with REPLACE semantics: an account's window of days is swapped in one go.
 
 Inside the caller's transaction: delete the account's line items and rollups in the window,
-COPY the new line items in, write the window's rollups (summed from the partial rollups each
-chunk carries, see sync/rollups.py), and read back the new daily totals for `costs.updated`. Re-running a window therefore never double counts, and a
+stream the new line items through one open COPY (repository/line_item_copy.py), write the
+window's rollups (summed from the partial rollups the chunks carry, see sync/partials.py and
+sync/rollups.py), and read back the new daily totals for `costs.updated`. Re-running a window therefore never double counts, and a
 row the provider stopped reporting disappears. Rollup `provider` is the account's provider
 (AWS, GCP, AZURE, DIGITALOCEAN, FOCUS_FILE), `provider_type` the cloud that billed the row
 (domain/provider_types); `amount` is the sum of BilledCost.
