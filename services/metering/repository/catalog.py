@@ -29,13 +29,15 @@ async def insert_price_book(
     currency: str,
     rates: list[dict[str, str]],
     request_id: str,
-) -> Row:
-    """Numbers the version after every earlier one of the name (built-in ones included)."""
+) -> Row | None:
+    """Numbers the version after every earlier one of the name (built-in ones included).
+    None: a concurrent create with the same request_id committed first."""
     await xact_lock(conn, [lock_key("metering-book", org, name)])
     return await conn.fetchrow(
         "INSERT INTO price_books (org_id, name, version, effective_from, currency, rates, request_id) "
         "SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5::jsonb, $6 FROM price_books "
-        "WHERE org_id IN ($1, '') AND name = $2 RETURNING *",
+        "WHERE org_id IN ($1, '') AND name = $2 "
+        "ON CONFLICT (org_id, request_id) WHERE request_id <> '' DO NOTHING RETURNING *",
         org,
         name,
         effective_from,
@@ -77,12 +79,12 @@ async def plan_by_request(conn: asyncpg.Connection, org: str, request_id: str) -
     )
 
 
-async def insert_plan(conn: asyncpg.Connection, org: str, values: dict[str, Any]) -> Row:
+async def insert_plan(conn: asyncpg.Connection, org: str, values: dict[str, Any]) -> Row | None:
     return await conn.fetchrow(
         "INSERT INTO plans (org_id, name, price_book_name, metrics_series_allowance, "
         "logs_bytes_allowance, base_fee, currency, request_id) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-        "RETURNING *",
+        "ON CONFLICT (org_id, request_id) WHERE request_id <> '' DO NOTHING RETURNING *",
         org,
         values["name"],
         values["price_book_name"],
@@ -204,10 +206,11 @@ async def insert_credit(
     expire_time: datetime | None,
     reason: str,
     request_id: str,
-) -> Row:
+) -> Row | None:
     return await conn.fetchrow(
         "INSERT INTO credits (org_id, tenant_id, amount, remaining, currency, expire_time, "
-        "reason, request_id) VALUES ($1, $2, $3, $3, $4, $5, $6, $7) RETURNING *",
+        "reason, request_id) VALUES ($1, $2, $3, $3, $4, $5, $6, $7) "
+        "ON CONFLICT (org_id, request_id) WHERE request_id <> '' DO NOTHING RETURNING *",
         org,
         tenant_id,
         amount,
